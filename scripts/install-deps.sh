@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs, idempotently, every Debian package kscratch needs to build, test and run.
+# Packages already present are skipped, so a second run costs one dpkg query.
+set -euo pipefail
+
+packages=(
+  # Toolchain.
+  build-essential cmake pkg-config ccache
+  # Libraries named by the design card (all Debian 12 packages).
+  libboost1.81-dev libboost-json1.81-dev libboost-system1.81-dev libboost-program-options1.81-dev
+  libyaml-cpp-dev libsqlite3-dev libnl-3-dev libnl-route-3-dev
+  libfmt-dev catch2 libssl-dev
+  # Tools the tests use.
+  procps python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+if [[ $EUID -ne 0 ]]; then
+  echo "install-deps: missing packages: ${missing[*]}; run as root (sudo $0)" >&2
+  exit 1
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
