@@ -71,6 +71,9 @@ struct Event {
   std::optional<std::string> prev_value;
   Revision mod_revision = 0;  // the revision of this change
   Revision create_revision = 0;
+  // When the change became durable (for watch latency figures; unset when read back
+  // from history).
+  std::chrono::steady_clock::time_point committed_at{};
 };
 using EventPtr = std::shared_ptr<const Event>;
 
@@ -96,8 +99,8 @@ struct StoreOptions {
   std::chrono::seconds keep_window{300};
   std::chrono::seconds compact_interval{60};
   // Recent events held in memory for watchers; older ones are read from the database.
-  std::size_t watch_cache_events = 100'000;
-  std::size_t watch_cache_bytes = 64 * 1024 * 1024;
+  std::size_t watch_cache_events = 50'000;
+  std::size_t watch_cache_bytes = 16 * 1024 * 1024;
   bool check_integrity = true;  // PRAGMA quick_check at open
 };
 

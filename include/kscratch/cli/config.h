@@ -1,0 +1,40 @@
+#pragma once
+// What each kscratch command is started with. The flags that fill these structs are
+// defined apart, in src/cli/flags/ (as k3s keeps pkg/cli/cmds apart from what runs), so
+// the code that runs a role never parses text.
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+
+namespace kscratch::cli {
+
+struct StoreConfig {
+  std::chrono::seconds compaction_interval{60};
+  long keep_revisions = 1000;
+  std::chrono::seconds keep_window{300};
+};
+
+struct ServerConfig {
+  std::filesystem::path data_dir = "/var/lib/kscratch";
+  std::string bind_address = "0.0.0.0";
+  int https_listen_port = 6443;
+  std::filesystem::path write_kubeconfig = "/etc/kscratch/kubeconfig.yaml";
+  std::string token;
+  bool disable_agent = false;
+  StoreConfig store;
+  std::chrono::seconds shutdown_timeout{30};
+  int verbosity = 0;
+};
+
+struct AgentConfig {
+  std::string server;  // https://host:port
+  std::string token;
+  std::filesystem::path data_dir = "/var/lib/kscratch";
+  std::string node_name;
+  std::string node_ip;
+  std::chrono::seconds shutdown_timeout{30};
+  int verbosity = 0;
+};
+
+}  // namespace kscratch::cli

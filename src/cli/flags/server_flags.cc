@@ -1,0 +1,50 @@
+#include "common.h"
+
+#include <fmt/format.h>
+
+namespace kscratch::cli::flags {
+
+Parsed<ServerConfig> parse_server(const std::vector<std::string>& args) {
+  ServerConfig c;
+  po::options_description d("Flags");
+  add_common(d, c.verbosity, c.shutdown_timeout);
+  std::string data_dir = c.data_dir, kubeconfig = c.write_kubeconfig;
+  long interval = c.store.compaction_interval.count(), window = c.store.keep_window.count();
+  d.add_options()
+    ("data-dir,d", po::value(&data_dir)->default_value(data_dir)->value_name("DIR"),
+     "Folder to hold state (the store is <data-dir>/server/db/state.db)")
+    ("bind-address", po::value(&c.bind_address)->default_value(c.bind_address)->value_name("IP"),
+     "Address the API server listens on")
+    ("https-listen-port", po::value(&c.https_listen_port)->default_value(c.https_listen_port)->value_name("PORT"),
+     "Port the API server listens on")
+    ("write-kubeconfig,o", po::value(&kubeconfig)->default_value(kubeconfig)->value_name("FILE"),
+     "Where to write the admin kubeconfig")
+    ("token,t", po::value(&c.token)->value_name("TOKEN"),
+     "Shared secret agents join with (generated when absent)")
+    ("disable-agent", po::bool_switch(&c.disable_agent), "Run the control plane only, no kubelet or proxy")
+    ("compaction-interval", po::value(&interval)->default_value(interval)->value_name("SECONDS"),
+     "How often the store compacts its history (0 disables)")
+    ("compaction-keep-revisions", po::value(&c.store.keep_revisions)->default_value(c.store.keep_revisions)
+       ->value_name("N"), "Revisions of history the store always keeps")
+    ("compaction-keep-window", po::value(&window)->default_value(window)->value_name("SECONDS"),
+     "History the store keeps by age, for watchers that reconnect");
+  return parse<ServerConfig>(
+      "Usage: kscratch server [flags]\n\nRuns the control plane (store, API server, scheduler, controllers)"
+      " and, unless --disable-agent, a local agent.",
+      d, args, [&](const po::variables_map&) -> Parsed<ServerConfig> {
+        if (c.https_listen_port < 1 || c.https_listen_port > 65535) {
+          return UsageError{fmt::format("--https-listen-port {} is out of range 1-65535", c.https_listen_port)};
+        }
+        if (data_dir.empty()) return UsageError{"--data-dir must not be empty"};
+        if (interval < 0 || window < 0 || c.store.keep_revisions < 0) {
+          return UsageError{"compaction settings must not be negative"};
+        }
+        c.data_dir = data_dir;
+        c.write_kubeconfig = kubeconfig;
+        c.store.compaction_interval = std::chrono::seconds(interval);
+        c.store.keep_window = std::chrono::seconds(window);
+        return c;
+      });
+}
+
+}  // namespace kscratch::cli::flags

@@ -1,0 +1,16 @@
+#pragma once
+// What each command runs, once its flags are parsed.
+
+#include "kscratch/cli/config.h"
+
+#include <string>
+#include <vector>
+
+namespace kscratch::cli {
+
+int run_server(const ServerConfig& config);
+int run_agent(const AgentConfig& config);
+int run_kubectl(const std::vector<std::string>& args);
+int run_version();
+
+}  // namespace kscratch::cli

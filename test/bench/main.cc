@@ -1,0 +1,40 @@
+// kscratch-bench: on-demand benchmarks (never run by the tests). See README.
+#include "bench.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <string>
+
+namespace kscratch::bench {
+
+namespace {
+double status_mib(const std::string& field) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(field + ":", 0) == 0) return std::stod(line.substr(field.size() + 1)) / 1024.0;
+  }
+  return 0;
+}
+}  // namespace
+
+double rss_mib() { return status_mib("VmRSS"); }
+double peak_rss_mib() { return status_mib("VmHWM"); }
+
+}  // namespace kscratch::bench
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  constexpr const char* usage =
+      "Usage: kscratch-bench store --clients C --seconds S [--value-bytes B] [--watchers W] [--dir DIR]\n";
+  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+    fmt::print(args.empty() ? stderr : stdout, "{}", usage);
+    return args.empty() ? 2 : 0;
+  }
+  auto name = args.front();
+  args.erase(args.begin());
+  if (name == "store") return kscratch::bench::store_bench(args);
+  fmt::print(stderr, "kscratch-bench: unknown benchmark '{}'\n{}", name, usage);
+  return 2;
+}
