@@ -130,20 +130,21 @@ class SqliteStore : public Store, public std::enable_shared_from_this<SqliteStor
   }
 
   asio::awaitable<Result<WriteResult>> create(std::string key, std::string value) override {
-    // NOTE: requests are named locals, not temporaries in the co_await expression: g++ 12
-    // mishandles temporaries passed by value to a coroutine (they are destroyed twice).
+    // NOTE: the request is a named local passed by reference. Passed by value into the
+    // nested coroutine, g++ 12.2 at -O2 left its strings pointing into this frame (a
+    // double free under load); the reference is safe because write() is awaited at once.
     queries::WriteRequest r{queries::WriteRequest::Kind::create, std::move(key), std::move(value), 0};
-    co_return co_await write(std::move(r));
+    co_return co_await write(r);
   }
 
   asio::awaitable<Result<WriteResult>> update(std::string key, std::string value, Revision expected) override {
     queries::WriteRequest r{queries::WriteRequest::Kind::update, std::move(key), std::move(value), expected};
-    co_return co_await write(std::move(r));
+    co_return co_await write(r);
   }
 
   asio::awaitable<Result<WriteResult>> remove(std::string key, Revision expected) override {
     queries::WriteRequest r{queries::WriteRequest::Kind::remove, std::move(key), {}, expected};
-    co_return co_await write(std::move(r));
+    co_return co_await write(r);
   }
 
   std::unique_ptr<Watch> watch(std::string prefix, Revision from) override {
@@ -203,7 +204,8 @@ class SqliteStore : public Store, public std::enable_shared_from_this<SqliteStor
         asio::use_awaitable);
   }
 
-  asio::awaitable<Result<WriteResult>> write(queries::WriteRequest request) {
+  // request lives in the caller's frame, which outlives this call; see create().
+  asio::awaitable<Result<WriteResult>> write(queries::WriteRequest& request) {
     if (closed_) co_return Errc::closed;
     if (request.key.empty()) co_return Errc::invalid_key;
     if (request.value.size() > options_.max_value_bytes) co_return Errc::value_too_large;

@@ -1,0 +1,43 @@
+# Helpers shared by the shell end-to-end tests. Each test sources this file, gets a
+# scratch directory in $WORK that is removed on exit, and fails with a message naming
+# what went wrong.
+set -euo pipefail
+
+WORK=$(mktemp -d /tmp/kscratch-e2e.XXXXXX)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+# expect_exit CODE CMD...: runs CMD, capturing stdout+stderr in $OUT, and checks its exit code.
+expect_exit() {
+  local want=$1
+  shift
+  set +e
+  OUT=$("$@" 2>&1)
+  local got=$?
+  set -e
+  [[ $got == "$want" ]] || fail "'$*' exited $got, want $want; output: $OUT"
+}
+
+# expect_output PATTERN: the last command's output matches the extended regex.
+expect_output() {
+  grep -Eq -- "$1" <<<"$OUT" || fail "output does not match '$1': $OUT"
+}
+
+# wait_for_log FILE PATTERN [SECONDS]
+wait_for_log() {
+  local file=$1 pattern=$2 secs=${3:-10}
+  for _ in $(seq $((secs * 10))); do
+    grep -Eq -- "$pattern" "$file" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  fail "no '$pattern' in $file after ${secs}s: $(cat "$file")"
+}
