@@ -39,7 +39,7 @@ class Selector {
   static Selector nothing();
 
   bool matches(const FieldGetter& get) const;
-  bool matches(const std::map<std::string, std::string, std::less<>>& fields) const;
+  bool matches(const std::map<std::string, std::string>& fields) const;
   bool empty() const { return !nothing_ && requirements_.empty(); }
   bool is_nothing() const { return nothing_; }
   // The canonical string: `field=value` / `field!=value` joined by ',', values escaped.
@@ -63,7 +63,7 @@ Expected<Selector> parse(std::string_view selector);
 // Parses, then applies fn (upstream ParseAndTransformSelector).
 Expected<Selector> parse_and_transform(std::string_view selector, const TransformFn& fn);
 // `field=value` for every entry, sorted by field.
-Selector selector_from_set(const std::map<std::string, std::string, std::less<>>& set);
+Selector selector_from_set(const std::map<std::string, std::string>& set);
 Selector one_term_equal(std::string field, std::string value);
 Selector one_term_not_equal(std::string field, std::string value);
 
@@ -74,6 +74,6 @@ Expected<std::string> unescape_value(std::string_view value);
 
 // Rejects a selector that uses a field outside the supported set, with the apiserver's
 // message "field label not supported: <field>".
-Status check_supported_fields(const Selector& selector, const std::set<std::string, std::less<>>& supported);
+Status check_supported_fields(const Selector& selector, const std::set<std::string>& supported);
 
 }  // namespace kscratch::apimachinery::fields

@@ -15,7 +15,7 @@
 
 namespace kscratch::apimachinery::labels {
 
-using LabelMap = std::map<std::string, std::string, std::less<>>;
+using LabelMap = std::map<std::string, std::string>;
 
 namespace detail {
 struct RequirementAccess;  // Lets the parsers build what they have already validated.

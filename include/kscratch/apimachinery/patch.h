@@ -6,7 +6,8 @@
 // plus the three-way patches kubectl apply computes from last-applied, new and live objects.
 //
 // Inputs nested deeper than kMaxPatchNestingDepth are refused with an Error rather than
-// recursed into, so hostile bodies cannot exhaust the stack. Nothing here throws.
+// recursed into, so hostile bodies cannot exhaust the stack. Bad input is always an Error;
+// only apply_merge_patch, which has no error to return, can throw (std::bad_alloc).
 
 #include <cstddef>
 #include <map>
