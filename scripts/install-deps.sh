@@ -11,7 +11,7 @@ packages=(
   libyaml-cpp-dev libsqlite3-dev libnl-3-dev libnl-route-3-dev
   libfmt-dev catch2 libssl-dev
   # Tools the tests use.
-  procps python3
+  procps python3 curl
 )
 
 missing=()
