@@ -1,0 +1,15 @@
+#pragma once
+// Pod defaulting shared by Pods and pod templates: SetDefaults_PodSpec, SetDefaults_Container,
+// the volume, probe and port defaults of the generated defaulters, and SetDefaults_Pod's
+// Pod-only parts.
+
+#include <boost/json/object.hpp>
+
+namespace kscratch::apiserver::kinds {
+
+// Everything a PodSpec gets wherever it appears (Pods and templates).
+void set_pod_spec_defaults(boost::json::object& spec);
+// A PodTemplateSpec ({metadata, spec}) in a Deployment or ReplicaSet.
+void set_pod_template_defaults(boost::json::object& template_spec);
+
+}  // namespace kscratch::apiserver::kinds
