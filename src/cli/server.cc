@@ -1,12 +1,19 @@
-// `kscratch server`: the control plane on one io_context. Components start in order of
-// dependence; each is a supervisor task, so a failure in one stops the process cleanly.
+// `kscratch server`: the control plane on one io_context. Start-up order follows
+// dependence: store, then credentials (CA, serving certificate, token, kubeconfig), then
+// the API server; each long-running part is a supervisor task, so a failure in one stops
+// the process cleanly.
 
+#include "kscratch/apiserver/apiserver.h"
+#include "kscratch/pki/pki.h"
 #include "kscratch/runtime/supervisor.h"
 #include "kscratch/store/store.h"
 #include "kscratch/util/log.h"
+#include "kscratch/version.h"
 #include "roles.h"
 
 #include <boost/asio/io_context.hpp>
+
+#include <unistd.h>
 
 namespace kscratch::cli {
 
@@ -21,6 +28,16 @@ store::StoreOptions store_options(const ServerConfig& c) {
   o.keep_window = c.store.keep_window;
   return o;
 }
+
+// Every name clients may use to reach the API server, as upstream's serving certificate.
+std::vector<std::string> serving_names(const ServerConfig& c) {
+  std::vector<std::string> names = {"127.0.0.1", "localhost", "kubernetes", "kubernetes.default",
+                                    "kubernetes.default.svc", "kubernetes.default.svc.cluster.local", "10.43.0.1"};
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) == 0 && host[0]) names.emplace_back(host);
+  if (c.bind_address != "0.0.0.0" && c.bind_address != "::") names.push_back(c.bind_address);
+  return names;
+}
 }  // namespace
 
 int run_server(const ServerConfig& config) {
@@ -34,8 +51,39 @@ int run_server(const ServerConfig& config) {
   }
   auto db = *opened;
 
+  auto pki = pki::ensure_server_pki(config.data_dir, pki::classify_names(serving_names(config)));
+  if (!pki) {
+    log::error(kLog, "cannot set up certificates: {}", pki.error().message);
+    return 1;
+  }
+  auto token = pki::ensure_server_token(config.data_dir, pki->ca.cert_pem, config.token);
+  if (!token) {
+    log::error(kLog, "cannot set up the join token: {}", token.error().message);
+    return 1;
+  }
+  auto url = fmt::format("https://127.0.0.1:{}", config.https_listen_port);
+  pki::Kubeconfig kubeconfig{url, pki->ca.cert_pem, pki->admin.cert_pem, pki->admin.key_pem, "", false};
+  if (auto written = pki::write_kubeconfig(config.write_kubeconfig, kubeconfig); !written) {
+    log::error(kLog, "cannot write the kubeconfig: {}", written.error().message);
+    return 1;
+  }
+  log::info(kLog, "wrote kubeconfig {}", config.write_kubeconfig.string());
+
+  apiserver::ApiServerOptions api_options;
+  api_options.bind_address = config.bind_address;
+  api_options.port = static_cast<std::uint16_t>(config.https_listen_port);
+  api_options.tls_certificate_file = pki->serving_cert_file.string();
+  api_options.tls_key_file = pki->serving_key_file.string();
+  api_options.client_ca_file = pki->ca_cert_file.string();
+  // Agents authenticate with the join token's password until they hold node certificates.
+  api_options.tokens.push_back({token->password, "kscratch-node", {"system:nodes", "system:authenticated"}});
+  api_options.advertise_address = fmt::format("127.0.0.1:{}", config.https_listen_port);
+  api_options.git_version = kKubernetesVersion;
+  apiserver::ApiServer api(io, db, api_options);
+
   runtime::Supervisor supervisor(io, config.shutdown_timeout);
   supervisor.add("store-maintenance", [db] { return db->run_maintenance(); });
+  supervisor.add("apiserver", [&api] { return api.run(); });
   log::info(kLog, "kscratch server running (data dir {}, store revision {})", config.data_dir.string(),
             db->revision());
   int code = supervisor.run();

@@ -122,8 +122,8 @@ class SqliteStore : public Store, public std::enable_shared_from_this<SqliteStor
     co_return co_await read<KeyValue>(std::move(query));
   }
 
-  asio::awaitable<Result<ListResult>> list(std::string prefix, ListOptions options) override {
-    auto query = [prefix = std::move(prefix), options = std::move(options)](sqlite::Connection& c) {
+  asio::awaitable<Result<ListResult>> list(std::string prefix, const ListOptions& options) override {
+    auto query = [prefix = std::move(prefix), options](sqlite::Connection& c) {
       return queries::list(c, prefix, options);
     };
     co_return co_await read<ListResult>(std::move(query));
@@ -262,6 +262,11 @@ asio::awaitable<Result<std::vector<EventPtr>>> CacheWatch::next() {
       throw boost::system::system_error(asio::error::operation_aborted);
     }
   }
+}
+
+asio::awaitable<Result<ListResult>> Store::list(std::string prefix) {
+  ListOptions latest;
+  co_return co_await list(std::move(prefix), latest);
 }
 
 asio::awaitable<void> SqliteStore::run_maintenance() {

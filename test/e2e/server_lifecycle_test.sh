@@ -6,7 +6,8 @@ K=$1
 DATA=$WORK/data
 
 start_server() {
-  "$K" server --data-dir "$DATA" --disable-agent -v=2 >"$WORK/server.log" 2>&1 &
+  "$K" server --data-dir "$DATA" --disable-agent -v=2 --https-listen-port 16501 \
+    --write-kubeconfig "$WORK/kubeconfig.yaml" >"$WORK/server.log" 2>&1 &
   SERVER=$!
   PIDS+=("$SERVER")
   wait_for_log "$WORK/server.log" 'kscratch server running'
@@ -29,19 +30,22 @@ stop_server() {
 start_server
 [[ -f $DATA/server/db/state.db ]] || fail "no store at $DATA/server/db/state.db"
 
-expect_exit 1 "$K" server --data-dir "$DATA" --disable-agent
+expect_exit 1 "$K" server --data-dir "$DATA" --disable-agent --https-listen-port 16501 \
+  --write-kubeconfig "$WORK/kubeconfig2.yaml"
 expect_output "in use by another kscratch process"
+[[ $(stat -c %a "$WORK/kubeconfig.yaml") == 600 ]] || fail "kubeconfig is not mode 0600"
+[[ -s $DATA/server/token ]] || fail "no join token at $DATA/server/token"
 
 stop_server TERM
 start_server
-grep -q "at revision 0" "$WORK/server.log" || fail "restart did not reopen the store"
+grep -q "at revision 4 " "$WORK/server.log" || fail "restart did not reopen the store (with its 4 default namespaces)"
 stop_server INT
 
 # A file that is not a database.
 rm -rf "$DATA/server/db"
 mkdir -p "$DATA/server/db"
 head -c 100000 /dev/urandom >"$DATA/server/db/state.db"
-expect_exit 1 "$K" server --data-dir "$DATA"
+expect_exit 1 "$K" server --data-dir "$DATA" --write-kubeconfig "$WORK/kubeconfig.yaml"
 expect_output "state.db"
 expect_output "cannot open the store"
 
@@ -49,6 +53,6 @@ expect_output "cannot open the store"
 rm -f "$DATA/server/db/state.db"
 python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('create table t(x)'); c.commit()" \
   "$DATA/server/db/state.db"
-expect_exit 1 "$K" server --data-dir "$DATA"
+expect_exit 1 "$K" server --data-dir "$DATA" --write-kubeconfig "$WORK/kubeconfig.yaml"
 expect_output "another application"
 echo "server lifecycle: ok"

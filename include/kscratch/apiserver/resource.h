@@ -42,6 +42,13 @@ struct Resource {
   bool namespaced = true;
   std::vector<std::string> verbs;         // create delete deletecollection get list patch update watch
   std::vector<std::string> subresources;  // "status", "scale", "binding"
+  // Whether metadata.generation counts spec changes (Deployment, ReplicaSet, ...).
+  bool tracks_generation = false;
+  // Whether status is reset on create and kept on updates of the main resource (true for
+  // kinds with a status subresource, as upstream's strategies do).
+  bool has_status = false;
+  // Field selectors supported besides metadata.name and metadata.namespace.
+  std::vector<std::string> field_labels;
 
   // Fills in defaults as upstream's SetDefaults_<Kind> (and metadata-independent
   // defaults only: the generic handlers set uid, timestamps, generation...).
@@ -59,5 +66,14 @@ struct Resource {
   std::string api_version() const { return group.empty() ? version : group + "/" + version; }
   std::string list_kind() const { return kind + "List"; }
 };
+
+}  // namespace kscratch::apiserver
+
+namespace kscratch::apiserver {
+
+// The built-in kinds, in discovery order.
+const std::vector<Resource>& builtin_resources();
+// The kind serving /<prefix>/<group>/<version>/.../<plural>, or nullptr.
+const Resource* find_resource(std::string_view group, std::string_view version, std::string_view plural);
 
 }  // namespace kscratch::apiserver

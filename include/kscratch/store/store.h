@@ -118,7 +118,10 @@ class Store {
   virtual ~Store() = default;
 
   virtual boost::asio::awaitable<Result<KeyValue>> get(std::string key, Revision at = 0) = 0;
-  virtual boost::asio::awaitable<Result<ListResult>> list(std::string prefix, ListOptions options = {}) = 0;
+  // NOTE: options by reference: g++ 12.2 double-frees aggregates with string members
+  // passed by value into coroutines. The one-argument form lists the latest state.
+  virtual boost::asio::awaitable<Result<ListResult>> list(std::string prefix, const ListOptions& options) = 0;
+  boost::asio::awaitable<Result<ListResult>> list(std::string prefix);
 
   virtual boost::asio::awaitable<Result<WriteResult>> create(std::string key, std::string value) = 0;
   // expected_mod_revision 0 means unconditional.

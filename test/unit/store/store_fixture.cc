@@ -34,7 +34,7 @@ store::Result<store::KeyValue> StoreFixture::get(std::string k, store::Revision 
   return run_coro(io, db->get(std::move(k), at));
 }
 store::Result<store::ListResult> StoreFixture::list(std::string prefix, store::ListOptions o) {
-  return run_coro(io, db->list(std::move(prefix), std::move(o)));
+  return run_coro(io, db->list(std::move(prefix), o));
 }
 store::Result<std::vector<store::EventPtr>> StoreFixture::next(store::Watch& w) { return run_coro(io, w.next()); }
 

@@ -1,0 +1,53 @@
+#pragma once
+// kube-apiserver: the Kubernetes REST API over HTTPS, backed by the store. Every other
+// component talks to the cluster through it.
+
+#include "kscratch/store/store.h"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace kscratch::apiserver {
+
+struct BearerToken {
+  std::string token;
+  std::string user;
+  std::vector<std::string> groups;
+};
+
+struct ApiServerOptions {
+  std::string bind_address = "0.0.0.0";
+  std::uint16_t port = 6443;
+  std::string tls_certificate_file;  // serving certificate chain (PEM)
+  std::string tls_key_file;
+  std::string client_ca_file;        // CA whose client certificates authenticate
+  std::vector<BearerToken> tokens;
+  std::string advertise_address = "127.0.0.1:6443";
+  std::string git_version = "v1.32.0+kscratch";
+};
+
+class ApiServer {
+ public:
+  ApiServer(boost::asio::io_context& io, std::shared_ptr<store::Store> store, ApiServerOptions options);
+  ~ApiServer();
+  ApiServer(const ApiServer&) = delete;
+  ApiServer& operator=(const ApiServer&) = delete;
+
+  // Creates the default namespaces, then serves until cancelled (a supervisor task).
+  boost::asio::awaitable<void> run();
+  std::uint16_t port() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kscratch::apiserver

@@ -1,0 +1,59 @@
+#include "kscratch/apiserver/apiserver.h"
+
+#include "http/server.h"
+#include "kscratch/util/log.h"
+#include "rest/api.h"
+
+#include <openssl/crypto.h>
+
+namespace kscratch::apiserver {
+
+struct ApiServer::Impl {
+  ApiServerOptions options;
+  rest::Api api;
+  http::Server server;
+
+  Impl(boost::asio::io_context& io, std::shared_ptr<store::Store> store, ApiServerOptions o)
+      : options(std::move(o)),
+        api(std::move(store), rest::ApiConfig{options.git_version, options.advertise_address}),
+        server(io,
+               http::ServerOptions{options.bind_address, options.port,
+                                   http::TlsFiles{options.tls_certificate_file, options.tls_key_file, options.client_ca_file}},
+               api, [this](const std::string& token, const http::Identity* cert, http::Identity& out) {
+                 return authenticate(token, cert, out);
+               }) {}
+
+  // Bearer tokens are compared in constant time; a verified client certificate is the
+  // other way in. Anything else is 401.
+  bool authenticate(const std::string& token, const http::Identity* cert, http::Identity& out) const {
+    if (!token.empty()) {
+      for (auto& t : options.tokens) {
+        if (t.token.size() == token.size() && CRYPTO_memcmp(t.token.data(), token.data(), token.size()) == 0) {
+          out.user = t.user;
+          out.groups = t.groups;
+          return true;
+        }
+      }
+      return false;
+    }
+    if (cert) {
+      out = *cert;
+      return true;
+    }
+    return false;
+  }
+};
+
+ApiServer::ApiServer(boost::asio::io_context& io, std::shared_ptr<store::Store> store, ApiServerOptions options)
+    : impl_(std::make_unique<Impl>(io, std::move(store), std::move(options))) {}
+
+ApiServer::~ApiServer() = default;
+
+boost::asio::awaitable<void> ApiServer::run() {
+  co_await impl_->api.ensure_defaults();
+  co_await impl_->server.run();
+}
+
+std::uint16_t ApiServer::port() const { return impl_->server.bound_port(); }
+
+}  // namespace kscratch::apiserver

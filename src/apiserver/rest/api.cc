@@ -1,0 +1,170 @@
+#include "api.h"
+
+#include "kscratch/util/log.h"
+
+#include <fmt/format.h>
+
+namespace kscratch::apiserver::rest {
+
+namespace {
+
+constexpr std::string_view kLog = "apiserver";
+
+http::Response json_response(int code, const json::value& body, std::string content_type = "application/json") {
+  return {code, std::move(content_type), serialize(body), {}};
+}
+
+http::Response error_response(const ApiError& e) { return json_response(e.code, status_object(e)); }
+
+const Resource* resource_for(const RequestInfo& info) {
+  return find_resource(info.group, info.version, info.resource);
+}
+
+}  // namespace
+
+std::string name_of(const json::object& o) { return string_at(o, "metadata.name"); }
+std::string namespace_of(const json::object& o) { return string_at(o, "metadata.namespace"); }
+
+Api::Api(std::shared_ptr<store::Store> store, ApiConfig config) : store_(std::move(store)), config_(std::move(config)) {}
+
+// The endpoints that are not resources: version, health, discovery, OpenAPI.
+std::optional<http::Response> Api::serve_static(const std::string& path) const {
+  if (path == "/version") {
+    json::object v{{"major", "1"},
+                   {"minor", "32"},
+                   {"gitVersion", config_.git_version},
+                   {"gitCommit", "0000000000000000000000000000000000000000"},
+                   {"gitTreeState", "clean"},
+                   {"buildDate", "2026-01-01T00:00:00Z"},
+                   {"goVersion", "go1.23.0"},
+                   {"compiler", "gc"},
+                   {"platform", "linux/amd64"}};
+    return json_response(200, v);
+  }
+  if (path == "/healthz" || path == "/livez" || path == "/readyz") {
+    bool ok = path == "/livez" || ready_;
+    return http::Response{ok ? 200 : 500, "text/plain; charset=utf-8", ok ? "ok" : "not ready", {}};
+  }
+  if (path == "/api" || path == "/api/") return json_response(200, api_versions(config_));
+  if (path == "/apis" || path == "/apis/") return json_response(200, api_group_list());
+  if (path == "/api/v1" || path == "/api/v1/") return json_response(200, *api_resource_list("", "v1"));
+  if (path == "/openapi/v3") return json_response(200, openapi_index());
+  if (path.rfind("/openapi/v3/", 0) == 0) {
+    auto doc = openapi_document(std::string_view(path).substr(12));
+    return doc ? json_response(200, *doc) : error_response(path_not_found());
+  }
+  if (path.rfind("/apis/", 0) == 0) {
+    // /apis/<group> and /apis/<group>/<version> are discovery documents.
+    auto rest = std::string_view(path).substr(6);
+    if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
+    auto slash = rest.find('/');
+    if (slash == std::string_view::npos) {
+      auto group = api_group(rest);
+      return group ? json_response(200, *group) : error_response(path_not_found());
+    }
+    if (rest.find('/', slash + 1) == std::string_view::npos) {
+      auto list = api_resource_list(rest.substr(0, slash), rest.substr(slash + 1));
+      return list ? json_response(200, *list) : error_response(path_not_found());
+    }
+  }
+  return std::nullopt;
+}
+
+asio::awaitable<void> Api::handle(http::Request& req, http::Responder& out) {
+  log::trace(kLog, "{} {} ({})", req.method, req.path, req.user);
+  if (auto res = serve_static(req.path)) {
+    co_await out.send(*res);
+    co_return;
+  }
+  auto info = parse_resource_path(req.path);
+  const Resource* r = info ? resource_for(*info) : nullptr;
+  if (!r) {
+    auto res = error_response(path_not_found());
+    co_await out.send(res);
+    co_return;
+  }
+  co_await serve_resource(*r, *info, req, out);
+}
+
+asio::awaitable<void> Api::serve_resource(const Resource& r, const RequestInfo& info, http::Request& req,
+                                          http::Responder& out) {
+  const auto& m = req.method;
+  bool collection = info.name.empty();
+  if (!info.subresource.empty()) {
+    bool known = false;
+    for (auto& s : r.subresources) known = known || s == info.subresource;
+    if (!known || collection) {
+      auto res = error_response(path_not_found());
+      co_await out.send(res);
+      co_return;
+    }
+  }
+  if (!r.namespaced && !info.namespace_.empty()) {
+    auto res = error_response(path_not_found());
+    co_await out.send(res);
+    co_return;
+  }
+  if (collection && m == "GET" && (req.param("watch") == "true" || req.param("watch") == "1")) {
+    co_await watch(r, info, req, out);
+    co_return;
+  }
+  Outcome outcome = ApiError{};
+  if (collection) {
+    if (m == "GET") outcome = co_await list(r, info, req);
+    else if (m == "POST") outcome = co_await create(r, info, req);
+    else if (m == "DELETE") outcome = co_await delete_collection(r, info, req);
+    else outcome = method_not_supported(m, &r);
+  } else {
+    if (m == "GET") outcome = co_await get(r, info);
+    else if (m == "PUT") outcome = co_await update(r, info, req);
+    else if (m == "PATCH") outcome = co_await patch(r, info, req);
+    else if (m == "DELETE") outcome = co_await remove(r, info, req);
+    else if (m == "POST" && info.subresource == "binding") outcome = co_await create(r, info, req);
+    else outcome = method_not_supported(m, &r);
+  }
+  if (auto* e = std::get_if<ApiError>(&outcome)) {
+    auto res = error_response(*e);
+    co_await out.send(res);
+    co_return;
+  }
+  auto& reply = std::get<Reply>(outcome);
+  // A single object asked for as a Table (kubectl get NAME) gets a one-row Table.
+  if (m == "GET" && !collection && info.subresource.empty() && wants_table(req) && reply.body.is_object()) {
+    auto obj = reply.body.get_object();
+    auto rv = string_at(obj, "metadata.resourceVersion");
+    // NOTE: built outside the co_await: g++ 12 rejects string literals converted to
+    // std::string arguments inside a co_await expression ("array used as initializer").
+    std::string table_type = "application/json;as=Table;v=v1;g=meta.k8s.io";
+    http::Response res = json_response(200, to_table(r, {obj}, rv, ""), table_type);
+    co_await out.send(res);
+    co_return;
+  }
+  http::Response res = json_response(reply.code, reply.body);
+  if (reply.body.is_object() && reply.body.get_object().contains("columnDefinitions")) {
+    res.content_type = "application/json;as=Table;v=v1;g=meta.k8s.io";
+  }
+  res.headers = std::move(reply.headers);
+  co_await out.send(res);
+}
+
+asio::awaitable<void> Api::ensure_defaults() {
+  const Resource* ns = find_resource("", "v1", "namespaces");
+  for (const char* name : {"default", "kube-system", "kube-public", "kube-node-lease"}) {
+    auto key = object_key(*ns, "", name);
+    auto existing = co_await store_->get(key);
+    if (existing) continue;
+    json::object o{{"apiVersion", "v1"},
+                   {"kind", "Namespace"},
+                   {"metadata", json::object{{"name", name}, {"uid", new_uid()}, {"creationTimestamp", now_rfc3339()},
+                                             {"labels", json::object{{"kubernetes.io/metadata.name", name}}}}},
+                   {"spec", json::object{{"finalizers", json::array{"kubernetes"}}}},
+                   {"status", json::object{{"phase", "Active"}}}};
+    auto created = co_await store_->create(key, to_stored(std::move(o)));
+    if (!created && created.error() != store::Errc::already_exists) {
+      throw std::runtime_error(fmt::format("cannot create namespace {}: {}", name, created.error().message()));
+    }
+  }
+  ready_ = true;
+}
+
+}  // namespace kscratch::apiserver::rest

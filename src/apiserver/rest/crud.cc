@@ -1,0 +1,377 @@
+// Single-object verbs: get, create, update (PUT), patch, delete, and the status and
+// scale subresources, with upstream's metadata rules.
+
+#include "api.h"
+
+#include "../kinds/kinds.h"
+
+#include "kscratch/apimachinery/patch.h"
+#include "kscratch/apimachinery/validation.h"
+
+#include <fmt/format.h>
+
+namespace kscratch::apiserver::rest {
+
+namespace {
+
+constexpr int kConflictRetries = 8;
+
+bool dry_run(const http::Request& req) { return req.param("dryRun") == "All"; }
+
+std::string resource_version_of(const json::object& o) { return string_at(o, "metadata.resourceVersion"); }
+
+// The autoscaling/v1 Scale view of a Deployment or ReplicaSet.
+json::object to_scale(const json::object& o) {
+  json::object meta{{"name", string_at(o, "metadata.name")},
+                    {"namespace", string_at(o, "metadata.namespace")},
+                    {"uid", string_at(o, "metadata.uid")},
+                    {"resourceVersion", string_at(o, "metadata.resourceVersion")},
+                    {"creationTimestamp", string_at(o, "metadata.creationTimestamp")}};
+  auto* spec_replicas = find_path(o, "spec.replicas");
+  auto* status_replicas = find_path(o, "status.replicas");
+  std::string selector;
+  if (auto* ml = find_path(o, "spec.selector.matchLabels"); ml && ml->is_object()) {
+    for (auto& [k, v] : ml->get_object()) {
+      if (!selector.empty()) selector += ",";
+      selector += std::string(k) + "=" + (v.is_string() ? std::string(v.get_string()) : "");
+    }
+  }
+  return json::object{{"kind", "Scale"},
+                      {"apiVersion", "autoscaling/v1"},
+                      {"metadata", std::move(meta)},
+                      {"spec", json::object{{"replicas", spec_replicas && spec_replicas->is_int64() ? *spec_replicas : json::value(0)}}},
+                      {"status", json::object{{"replicas", status_replicas && status_replicas->is_int64() ? *status_replicas : json::value(0)},
+                                              {"selector", selector}}}};
+}
+
+// Fills in what the server owns on create, as upstream's BeforeCreate.
+void prepare_create(const Resource& r, json::object& o) {
+  auto& meta = child_object(o, "metadata");
+  meta["uid"] = new_uid();
+  meta["creationTimestamp"] = now_rfc3339();
+  meta.erase("resourceVersion");
+  meta.erase("deletionTimestamp");
+  meta.erase("deletionGracePeriodSeconds");
+  if (r.tracks_generation) meta["generation"] = 1;
+  else meta.erase("generation");
+  if (r.has_status && r.kind != "Namespace") o.erase("status");
+  if (r.kind == "Pod") child_object(o, "status")["phase"] = "Pending";
+  if (r.kind == "Namespace") kinds::prepare_namespace_for_create(o);
+  if (r.set_defaults) r.set_defaults(o);
+}
+
+// Carries what clients cannot change from the stored object into an update.
+std::variant<json::object, ApiError> prepare_update(const Resource& r, const std::string& subresource,
+                                                    const json::object& old, json::object updated) {
+  auto& meta = child_object(updated, "metadata");
+  const auto* old_meta = find_path(old, "metadata");
+  for (const char* key : {"uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"}) {
+    meta.erase(key);
+    if (old_meta && old_meta->is_object()) {
+      if (auto* v = old_meta->get_object().if_contains(key)) meta[key] = *v;
+    }
+  }
+  if (subresource == "status") {
+    // Only status changes through /status: everything else stays as stored.
+    json::object result = old;
+    if (auto* s = updated.if_contains("status")) result["status"] = *s;
+    else result.erase("status");
+    child_object(result, "metadata")["resourceVersion"] = meta.contains("resourceVersion") ? meta["resourceVersion"] : json::value(resource_version_of(old));
+    return result;
+  }
+  if (r.has_status) {
+    // Status is ignored on the main resource, as upstream's PrepareForUpdate does.
+    if (auto* s = old.if_contains("status")) updated["status"] = *s;
+    else updated.erase("status");
+  }
+  if (r.tracks_generation) {
+    auto* old_spec = old.if_contains("spec");
+    auto* new_spec = updated.if_contains("spec");
+    bool changed = (old_spec == nullptr) != (new_spec == nullptr) || (old_spec && *old_spec != *new_spec);
+    auto* g = old_meta && old_meta->is_object() ? old_meta->get_object().if_contains("generation") : nullptr;
+    std::int64_t gen = g && g->is_int64() ? g->get_int64() : 1;
+    meta["generation"] = changed ? gen + 1 : gen;
+  }
+  if (r.set_defaults) r.set_defaults(updated);
+  return updated;
+}
+
+std::optional<ApiError> check_identity(const Resource& r, const RequestInfo& info, json::object& o) {
+  auto api_version = string_at(o, "apiVersion");
+  auto kind = string_at(o, "kind");
+  if ((!api_version.empty() && api_version != r.api_version()) || (!kind.empty() && kind != r.kind)) {
+    return bad_request(fmt::format("the object provided is unrecognized (must be of type {}): {} in version \"{}\" "
+                                   "cannot be handled as a {}",
+                                   r.kind, kind.empty() ? r.kind : kind, api_version, r.kind));
+  }
+  o["apiVersion"] = r.api_version();
+  o["kind"] = r.kind;
+  auto& meta = child_object(o, "metadata");
+  if (r.namespaced) {
+    auto ns = string_at(o, "metadata.namespace");
+    if (!ns.empty() && ns != info.namespace_) {
+      return bad_request("the namespace of the provided object does not match the namespace sent on the request");
+    }
+    meta["namespace"] = info.namespace_;
+  } else {
+    meta.erase("namespace");
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+asio::awaitable<Outcome> Api::get(const Resource& r, const RequestInfo& info) {
+  auto kv = co_await store_->get(object_key(r, info.namespace_, info.name));
+  if (!kv) {
+    if (kv.error() == store::Errc::not_found) co_return not_found(r, info.name);
+    co_return internal(kv.error().message());
+  }
+  auto o = from_stored(kv->value, kv->mod_revision);
+  if (!o) co_return internal("stored object is not valid JSON");
+  if (info.subresource == "scale") co_return Reply{200, to_scale(*o), {}};
+  co_return Reply{200, std::move(*o), {}};
+}
+
+asio::awaitable<Outcome> Api::create(const Resource& r, const RequestInfo& info, const http::Request& req) {
+  if (r.namespaced && info.namespace_.empty()) co_return bad_request("a namespace is required to create this resource");
+  auto decoded = decode_body(req.body, req.header("content-type"));
+  if (auto* e = std::get_if<ApiError>(&decoded)) co_return *e;
+  auto& value = std::get<json::value>(decoded);
+  if (!value.is_object()) co_return bad_request(fmt::format("{} in version \"{}\" cannot be handled as a {}: the body is not a JSON object", r.kind, r.api_version(), r.kind));
+  auto o = std::move(value.get_object());
+  if (auto e = check_identity(r, info, o)) co_return *e;
+
+  auto& meta = child_object(o, "metadata");
+  auto name = string_at(o, "metadata.name");
+  auto generate = string_at(o, "metadata.generateName");
+  if (name.empty() && !generate.empty()) {
+    name = apimachinery::validation::generate_name(generate);
+    meta["name"] = name;
+  }
+  if (name.empty()) {
+    co_return invalid(r, "", {{FieldErrorType::required, "metadata.name", nullptr, "name or generateName is required"}});
+  }
+  prepare_create(r, o);
+  if (r.validate) {
+    auto errors = r.validate(o, nullptr);
+    if (!errors.empty()) co_return invalid(r, name, errors);
+  }
+  if (dry_run(req)) co_return Reply{201, std::move(o), {}};
+
+  auto stored = to_stored(o);
+  auto created = co_await store_->create(object_key(r, info.namespace_, name), std::move(stored));
+  if (!created) {
+    if (created.error() == store::Errc::already_exists) co_return already_exists(r, name);
+    co_return internal(created.error().message());
+  }
+  child_object(o, "metadata")["resourceVersion"] = std::to_string(created->revision);
+  co_return Reply{201, std::move(o), {}};
+}
+
+asio::awaitable<Outcome> Api::guaranteed_update(const Resource& r, const RequestInfo& info, const Mutation& mutate,
+                                                bool dry) {
+  auto key = object_key(r, info.namespace_, info.name);
+  for (int attempt = 0; attempt < kConflictRetries; ++attempt) {
+    auto kv = co_await store_->get(key);
+    if (!kv) {
+      if (kv.error() == store::Errc::not_found) co_return not_found(r, info.name);
+      co_return internal(kv.error().message());
+    }
+    auto current = from_stored(kv->value, kv->mod_revision);
+    if (!current) co_return internal("stored object is not valid JSON");
+    auto mutated = mutate(*current);
+    if (auto* e = std::get_if<ApiError>(&mutated)) co_return *e;
+    auto& updated = std::get<json::object>(mutated);
+
+    // A resourceVersion in the request is a precondition; without one, the update is
+    // applied to whatever is current, retried on conflicts.
+    auto wanted_rv = resource_version_of(updated);
+    bool pinned = !wanted_rv.empty();
+    if (pinned && wanted_rv != std::to_string(kv->mod_revision)) {
+      co_return conflict(r, info.name, "the object has been modified; please apply your changes to the latest version and try again");
+    }
+    if (r.validate) {
+      auto errors = r.validate(updated, &*current);
+      if (!errors.empty()) co_return invalid(r, info.name, errors);
+    }
+    child_object(updated, "metadata")["resourceVersion"] = std::to_string(kv->mod_revision);
+    if (updated == *current || dry) {
+      if (info.subresource == "scale") co_return Reply{200, to_scale(updated), {}};
+      co_return Reply{200, std::move(updated), {}};
+    }
+
+    // The last finalizer removed from an object being deleted completes the delete.
+    auto* deleting = find_path(updated, "metadata.deletionTimestamp");
+    auto* finalizers = find_path(updated, "metadata.finalizers");
+    bool finished = deleting && !deleting->is_null() && (!finalizers || !finalizers->is_array() || finalizers->get_array().empty());
+    if (finished) {
+      auto removed = co_await store_->remove(key, kv->mod_revision);
+      if (!removed && removed.error() == store::Errc::conflict) continue;
+      if (!removed) co_return internal(removed.error().message());
+      co_return Reply{200, std::move(updated), {}};
+    }
+    auto written = co_await store_->update(key, to_stored(updated), kv->mod_revision);
+    if (!written) {
+      if (written.error() == store::Errc::conflict) {
+        if (pinned) co_return conflict(r, info.name, "the object has been modified; please apply your changes to the latest version and try again");
+        continue;
+      }
+      if (written.error() == store::Errc::not_found) co_return not_found(r, info.name);
+      co_return internal(written.error().message());
+    }
+    child_object(updated, "metadata")["resourceVersion"] = std::to_string(written->revision);
+    if (info.subresource == "scale") co_return Reply{200, to_scale(updated), {}};
+    co_return Reply{200, std::move(updated), {}};
+  }
+  co_return conflict(r, info.name, "too many concurrent updates; please try again");
+}
+
+asio::awaitable<Outcome> Api::update(const Resource& r, const RequestInfo& info, const http::Request& req) {
+  auto decoded = decode_body(req.body, req.header("content-type"));
+  if (auto* e = std::get_if<ApiError>(&decoded)) co_return *e;
+  auto& value = std::get<json::value>(decoded);
+  if (!value.is_object()) co_return bad_request("the body is not a JSON object");
+  auto body = std::move(value.get_object());
+
+  if (info.subresource == "scale") {
+    auto* replicas = find_path(body, "spec.replicas");
+    if (!replicas || !replicas->is_int64() || replicas->get_int64() < 0) {
+      co_return invalid(r, info.name, {{FieldErrorType::invalid, "spec.replicas", replicas ? *replicas : json::value(nullptr), "must be greater than or equal to 0"}});
+    }
+    auto want = replicas->get_int64();
+    auto rv = string_at(body, "metadata.resourceVersion");
+    Mutation m = [&](const json::object& current) -> std::variant<json::object, ApiError> {
+      json::object next = current;
+      child_object(next, "spec")["replicas"] = want;
+      return prepare_update(r, "", current, std::move(next));
+    };
+    co_return co_await guaranteed_update(r, info, m, dry_run(req));
+  }
+  if (auto e = check_identity(r, info, body)) co_return *e;
+  if (name_of(body) != info.name) {
+    co_return bad_request(fmt::format("the name of the object ({}) does not match the name on the URL ({})", name_of(body), info.name));
+  }
+  Mutation m = [&](const json::object& current) { return prepare_update(r, info.subresource, current, body); };
+  co_return co_await guaranteed_update(r, info, m, dry_run(req));
+}
+
+asio::awaitable<Outcome> Api::patch(const Resource& r, const RequestInfo& info, const http::Request& req) {
+  auto type = req.header("content-type");
+  if (auto semi = type.find(';'); semi != std::string::npos) type.resize(semi);
+  bool apply = type == "application/apply-patch+yaml";
+  if (type != "application/json-patch+json" && type != "application/merge-patch+json" &&
+      type != "application/strategic-merge-patch+json" && !apply) {
+    co_return unsupported_media_type(type);
+  }
+  if (type == "application/strategic-merge-patch+json" && !r.patch_schema) co_return unsupported_media_type(type);
+  auto decoded = decode_body(req.body, apply ? "application/yaml" : "application/json");
+  if (auto* e = std::get_if<ApiError>(&decoded)) co_return *e;
+  auto patch_doc = std::move(std::get<json::value>(decoded));
+
+  if (apply) {
+    // Server-side apply: create when missing.
+    auto existing = co_await store_->get(object_key(r, info.namespace_, info.name));
+    if (!existing && existing.error() == store::Errc::not_found) {
+      if (!patch_doc.is_object()) co_return bad_request("the applied configuration is not an object");
+      http::Request create_req = req;
+      create_req.body = serialize(patch_doc);
+      create_req.headers["content-type"] = "application/json";
+      co_return co_await create(r, info, create_req);
+    }
+  }
+
+  Mutation m = [&](const json::object& current) -> std::variant<json::object, ApiError> {
+    json::value base = info.subresource == "scale" ? json::value(to_scale(current)) : json::value(current);
+    json::value patched;
+    if (type == "application/json-patch+json") {
+      auto p = apimachinery::apply_json_patch(base, patch_doc);
+      if (!p) return ApiError{422, "Invalid", p.error().message, {}};
+      patched = std::move(*p);
+    } else if (type == "application/merge-patch+json") {
+      patched = apimachinery::apply_merge_patch(base, patch_doc);
+    } else {
+      // Strategic merge patch; server-side apply on an existing object merges the
+      // applied configuration the same way (field ownership is not tracked yet).
+      if (r.patch_schema && info.subresource != "scale") {
+        auto p = apimachinery::apply_strategic_merge_patch(base, patch_doc, *r.patch_schema);
+        if (!p) return bad_request(p.error().message);
+        patched = std::move(*p);
+      } else {
+        patched = apimachinery::apply_merge_patch(base, patch_doc);
+      }
+    }
+    if (!patched.is_object()) return bad_request("the patch did not produce an object");
+    auto& obj = patched.get_object();
+    if (info.subresource == "scale") {
+      auto* replicas = find_path(obj, "spec.replicas");
+      if (!replicas || !replicas->is_int64() || replicas->get_int64() < 0) {
+        return invalid(r, info.name, {{FieldErrorType::invalid, "spec.replicas", replicas ? *replicas : json::value(nullptr), "must be greater than or equal to 0"}});
+      }
+      json::object next = current;
+      child_object(next, "spec")["replicas"] = replicas->get_int64();
+      child_object(next, "metadata").erase("resourceVersion");
+      return prepare_update(r, "", current, std::move(next));
+    }
+    if (name_of(obj) != info.name) return bad_request("metadata.name cannot be changed by a patch");
+    if (auto e = check_identity(r, info, obj)) return *e;
+    // A patch's resourceVersion is a precondition only when the patch itself sets it.
+    bool pinned = patch_doc.is_object() && find_path(patch_doc.get_object(), "metadata.resourceVersion");
+    if (!pinned) child_object(obj, "metadata").erase("resourceVersion");
+    return prepare_update(r, info.subresource, current, std::move(obj));
+  };
+  co_return co_await guaranteed_update(r, info, m, dry_run(req));
+}
+
+asio::awaitable<Outcome> Api::remove(const Resource& r, const RequestInfo& info, const http::Request& req) {
+  json::object options;
+  if (!req.body.empty()) {
+    auto decoded = decode_body(req.body, "application/json");
+    if (auto* e = std::get_if<ApiError>(&decoded)) co_return *e;
+    if (std::get<json::value>(decoded).is_object()) options = std::get<json::value>(decoded).get_object();
+  }
+  auto key = object_key(r, info.namespace_, info.name);
+  for (int attempt = 0; attempt < kConflictRetries; ++attempt) {
+    auto kv = co_await store_->get(key);
+    if (!kv) {
+      if (kv.error() == store::Errc::not_found) co_return not_found(r, info.name);
+      co_return internal(kv.error().message());
+    }
+    auto current = from_stored(kv->value, kv->mod_revision);
+    if (!current) co_return internal("stored object is not valid JSON");
+    if (auto uid = string_at(options, "preconditions.uid"); !uid.empty() && uid != string_at(*current, "metadata.uid")) {
+      co_return conflict(r, info.name, fmt::format("Precondition failed: UID in precondition: {}, UID in object meta: {}", uid, string_at(*current, "metadata.uid")));
+    }
+    if (auto rv = string_at(options, "preconditions.resourceVersion"); !rv.empty() && rv != std::to_string(kv->mod_revision)) {
+      co_return conflict(r, info.name, fmt::format("Precondition failed: ResourceVersion in precondition: {}, ResourceVersion in object meta: {}", rv, kv->mod_revision));
+    }
+    if (dry_run(req)) co_return Reply{200, std::move(*current), {}};
+
+    // Objects with finalizers are only marked; whoever owns each finalizer removes it,
+    // and the last removal deletes the object.
+    auto* finalizers = find_path(*current, "metadata.finalizers");
+    bool has_finalizers = finalizers && finalizers->is_array() && !finalizers->get_array().empty();
+    if (has_finalizers) {
+      if (find_path(*current, "metadata.deletionTimestamp")) co_return Reply{200, std::move(*current), {}};
+      json::object marked = *current;
+      auto& meta = child_object(marked, "metadata");
+      meta["deletionTimestamp"] = now_rfc3339();
+      meta["deletionGracePeriodSeconds"] = 0;
+      auto written = co_await store_->update(key, to_stored(marked), kv->mod_revision);
+      if (!written && written.error() == store::Errc::conflict) continue;
+      if (!written) co_return internal(written.error().message());
+      meta["resourceVersion"] = std::to_string(written->revision);
+      co_return Reply{200, std::move(marked), {}};
+    }
+    auto removed = co_await store_->remove(key, kv->mod_revision);
+    if (!removed) {
+      if (removed.error() == store::Errc::conflict) continue;
+      if (removed.error() == store::Errc::not_found) co_return not_found(r, info.name);
+      co_return internal(removed.error().message());
+    }
+    co_return Reply{200, std::move(*current), {}};
+  }
+  co_return conflict(r, info.name, "too many concurrent updates; please try again");
+}
+
+}  // namespace kscratch::apiserver::rest

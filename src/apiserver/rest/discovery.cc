@@ -1,0 +1,92 @@
+// Legacy discovery documents (/api, /apis, /api/v1, /apis/<group>/<version>), built from
+// the registry so a new kind appears without touching this file.
+
+#include "api.h"
+
+#include <set>
+
+namespace kscratch::apiserver::rest {
+
+namespace {
+
+std::vector<std::string> groups_in_order() {
+  std::vector<std::string> groups;
+  for (auto& r : builtin_resources()) {
+    if (r.group.empty()) continue;
+    if (std::find(groups.begin(), groups.end(), r.group) == groups.end()) groups.push_back(r.group);
+  }
+  return groups;
+}
+
+json::array strings(const std::vector<std::string>& v) {
+  json::array a;
+  for (auto& s : v) a.push_back(json::value(s));
+  return a;
+}
+
+}  // namespace
+
+json::object api_versions(const ApiConfig& config) {
+  return json::object{{"kind", "APIVersions"},
+                      {"versions", json::array{"v1"}},
+                      {"serverAddressByClientCIDRs",
+                       json::array{json::object{{"clientCIDR", "0.0.0.0/0"}, {"serverAddress", config.server_address}}}}};
+}
+
+std::optional<json::object> api_group(std::string_view group) {
+  for (auto& g : groups_in_order()) {
+    if (g != group) continue;
+    json::object version{{"groupVersion", g + "/v1"}, {"version", "v1"}};
+    return json::object{{"kind", "APIGroup"}, {"apiVersion", "v1"}, {"name", g},
+                        {"versions", json::array{version}}, {"preferredVersion", version}};
+  }
+  return std::nullopt;
+}
+
+json::object api_group_list() {
+  json::array groups;
+  for (auto& g : groups_in_order()) {
+    auto group = *api_group(g);
+    group.erase("kind");
+    group.erase("apiVersion");
+    groups.push_back(std::move(group));
+  }
+  return json::object{{"kind", "APIGroupList"}, {"apiVersion", "v1"}, {"groups", std::move(groups)}};
+}
+
+std::optional<json::object> api_resource_list(std::string_view group, std::string_view version) {
+  json::array resources;
+  for (auto& r : builtin_resources()) {
+    if (r.group != group || r.version != version) continue;
+    json::object entry{{"name", r.plural},           {"singularName", r.singular}, {"namespaced", r.namespaced},
+                       {"kind", r.kind},             {"verbs", strings(r.verbs)}};
+    if (!r.short_names.empty()) entry["shortNames"] = strings(r.short_names);
+    if (!r.categories.empty()) entry["categories"] = strings(r.categories);
+    resources.push_back(std::move(entry));
+    for (auto& sub : r.subresources) {
+      json::object s{{"name", r.plural + "/" + sub}, {"singularName", ""}, {"namespaced", r.namespaced}};
+      if (sub == "scale") {
+        s["group"] = "autoscaling";
+        s["version"] = "v1";
+        s["kind"] = "Scale";
+        s["verbs"] = json::array{"get", "patch", "update"};
+      } else if (sub == "binding") {
+        s["kind"] = "Binding";
+        s["verbs"] = json::array{"create"};
+      } else if (sub == "finalize") {
+        s["kind"] = r.kind;
+        s["verbs"] = json::array{"update"};
+      } else {
+        s["kind"] = r.kind;
+        s["verbs"] = json::array{"get", "patch", "update"};
+      }
+      resources.push_back(std::move(s));
+    }
+  }
+  if (resources.empty()) return std::nullopt;
+  std::string gv = group.empty() ? std::string(version) : std::string(group) + "/" + std::string(version);
+  return json::object{{"kind", "APIResourceList"}, {"apiVersion", "v1"}, {"groupVersion", gv},
+                      {"resources", std::move(resources)}};
+}
+
+}  // namespace kscratch::apiserver::rest

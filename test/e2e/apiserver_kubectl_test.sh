@@ -1,0 +1,142 @@
+# The API server against the real kubectl 1.32: apply (create, configure, unchanged),
+# server-side apply, get in every output format, watch, describe, scale, label, annotate,
+# the three patch types, delete, namespaces, discovery, and errors as kubectl prints them.
+source "$(dirname "$0")/lib.sh"
+K=$1
+command -v kubectl >/dev/null || { echo "kubectl not installed: skipped"; exit 0; }
+
+PORT=16502
+"$K" server --data-dir "$WORK/data" --disable-agent --https-listen-port $PORT \
+  --write-kubeconfig "$WORK/kubeconfig.yaml" >"$WORK/server.log" 2>&1 &
+PIDS+=($!)
+wait_for_log "$WORK/server.log" 'serving HTTPS'
+# A fresh HOME: kubectl caches discovery there.
+export HOME=$WORK/home KUBECONFIG=$WORK/kubeconfig.yaml
+mkdir -p "$HOME"
+for _ in $(seq 50); do kubectl get --raw /readyz >/dev/null 2>&1 && break; sleep 0.1; done
+
+cat >"$WORK/app.yaml" <<'YAML'
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels: {app: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.25
+        ports: [{containerPort: 80}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 80}]
+YAML
+
+expect_exit 0 kubectl version
+expect_output 'Server Version: v1\.32\.'
+expect_exit 0 kubectl get ns
+for ns in default kube-system kube-public kube-node-lease; do expect_output "^$ns +Active"; done
+
+expect_exit 0 kubectl apply -f "$WORK/app.yaml"
+expect_output 'deployment.apps/web created'
+expect_output 'service/web created'
+expect_exit 0 kubectl apply -f "$WORK/app.yaml"
+expect_output 'deployment.apps/web unchanged'
+sed -i 's/replicas: 2/replicas: 3/; s/nginx:1.25/nginx:1.26/; s/containerPort: 80/containerPort: 8080/' "$WORK/app.yaml"
+expect_exit 0 kubectl apply -f "$WORK/app.yaml"
+expect_output 'deployment.apps/web configured'
+expect_exit 0 kubectl get deploy web -o jsonpath='{.spec.replicas} {.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].ports[*].containerPort} {.metadata.generation}'
+[[ $OUT == "3 nginx:1.26 8080 2" ]] || fail "strategic merge apply gave '$OUT'"
+
+expect_exit 0 kubectl apply --server-side -f "$WORK/app.yaml"
+expect_output 'deployment.apps/web serverside-applied'
+
+expect_exit 0 kubectl get deploy -o wide
+expect_output '^NAME +READY +UP-TO-DATE +AVAILABLE +AGE +CONTAINERS +IMAGES +SELECTOR'
+expect_output '^web +0/3 +0 +0 +[0-9]+s +web +nginx:1.26 +app=web'
+expect_exit 0 kubectl get deploy web -o yaml
+expect_output '^kind: Deployment'
+expect_output '^  resourceVersion: "[0-9]+"'
+expect_exit 0 kubectl get deploy web -o json
+expect_output '"uid": "[0-9a-f-]{36}"'
+expect_exit 0 kubectl get deploy,svc -o name
+expect_output '^deployment.apps/web$'
+expect_output '^service/web$'
+expect_exit 0 kubectl get deploy -A --show-labels
+expect_output '^default +web +0/3 .* app=web$'
+expect_exit 0 kubectl get deploy -l app=web -o name
+expect_output 'deployment.apps/web'
+expect_exit 0 kubectl get deploy -l app=other
+expect_output 'No resources found in default namespace.'
+expect_exit 0 kubectl get all
+expect_output 'deployment.apps/web'
+expect_output 'service/web'
+
+# A watch sees a later change.
+kubectl get deploy web -w -o name >"$WORK/watch.out" 2>&1 &
+WATCH=$!
+PIDS+=($WATCH)
+sleep 1
+expect_exit 0 kubectl label deploy web tier=frontend
+expect_output 'deployment.apps/web labeled'
+for _ in $(seq 50); do [[ $(grep -c web "$WORK/watch.out") -ge 2 ]] && break; sleep 0.1; done
+[[ $(grep -c 'deployment.apps/web' "$WORK/watch.out") -ge 2 ]] || fail "watch did not see the label change: $(cat "$WORK/watch.out")"
+kill $WATCH
+
+expect_exit 0 kubectl annotate deploy web note=hello
+expect_output 'deployment.apps/web annotated'
+expect_exit 0 kubectl scale deploy web --replicas=5
+expect_output 'deployment.apps/web scaled'
+expect_exit 0 kubectl patch deploy web --type merge -p '{"spec":{"replicas":1}}'
+expect_exit 0 kubectl patch deploy web --type json -p '[{"op":"replace","path":"/spec/replicas","value":4}]'
+expect_exit 0 kubectl patch deploy web -p '{"spec":{"template":{"spec":{"containers":[{"name":"web","image":"nginx:1.27"}]}}}}'
+expect_exit 0 kubectl get deploy web -o jsonpath='{.spec.replicas} {.spec.template.spec.containers[0].image} {.metadata.labels.tier} {.metadata.annotations.note}'
+[[ $OUT == "4 nginx:1.27 frontend hello" ]] || fail "patches gave '$OUT'"
+
+expect_exit 0 kubectl describe deploy web
+expect_output '^Name: +web$'
+expect_output 'Selector: +app=web'
+
+expect_exit 0 kubectl api-resources
+expect_output '^deployments +deploy +apps/v1 +true +Deployment'
+expect_output '^pods +po +v1 +true +Pod'
+expect_exit 0 kubectl api-versions
+expect_output '^apps/v1$'
+
+# Errors as kubectl prints them.
+expect_exit 1 kubectl get deploy missing
+expect_output 'Error from server \(NotFound\): deployments.apps "missing" not found'
+expect_exit 1 kubectl create -f "$WORK/app.yaml"
+expect_output 'Error from server \(AlreadyExists\).*"web" already exists'
+
+cat >"$WORK/bad.yaml" <<'YAML'
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: bad}
+spec:
+  replicas: -1
+  selector: {matchLabels: {app: bad}}
+  template:
+    metadata: {labels: {app: bad}}
+    spec: {containers: [{name: c, image: busybox}]}
+YAML
+expect_exit 1 kubectl apply -f "$WORK/bad.yaml"
+expect_output 'The Deployment "bad" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0'
+
+# Defaults as upstream fills them.
+expect_exit 0 kubectl get deploy web -o jsonpath='{.spec.strategy.type} {.spec.revisionHistoryLimit} {.spec.template.spec.restartPolicy}'
+[[ $OUT == "RollingUpdate 10 Always" ]] || fail "deployment defaults gave '$OUT'"
+
+expect_exit 0 kubectl delete -f "$WORK/app.yaml"
+expect_output 'deployment.apps "web" deleted'
+expect_exit 1 kubectl get deploy web
+expect_output 'NotFound'
+echo "apiserver with kubectl: ok"
