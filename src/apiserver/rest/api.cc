@@ -28,7 +28,8 @@ std::string namespace_of(const json::object& o) { return string_at(o, "metadata.
 Api::Api(std::shared_ptr<store::Store> store, ApiConfig config) : store_(std::move(store)), config_(std::move(config)) {}
 
 // The endpoints that are not resources: version, health, discovery, OpenAPI.
-std::optional<http::Response> Api::serve_static(const std::string& path) const {
+std::optional<http::Response> Api::serve_static(const http::Request& req) const {
+  const auto& path = req.path;
   if (path == "/version") {
     json::object v{{"major", "1"},
                    {"minor", "32"},
@@ -45,8 +46,14 @@ std::optional<http::Response> Api::serve_static(const std::string& path) const {
     bool ok = path == "/livez" || ready_;
     return http::Response{ok ? 200 : 500, "text/plain; charset=utf-8", ok ? "ok" : "not ready", {}};
   }
-  if (path == "/api" || path == "/api/") return json_response(200, api_versions(config_));
-  if (path == "/apis" || path == "/apis/") return json_response(200, api_group_list());
+  bool legacy = path == "/api" || path == "/api/";
+  if (legacy || path == "/apis" || path == "/apis/") {
+    if (auto version = aggregated_discovery_version(req.header("accept"))) {
+      return json_response(200, aggregated_discovery(legacy, *version),
+                           "application/json;g=apidiscovery.k8s.io;v=" + *version + ";as=APIGroupDiscoveryList");
+    }
+    return json_response(200, legacy ? api_versions(config_) : api_group_list());
+  }
   if (path == "/api/v1" || path == "/api/v1/") return json_response(200, *api_resource_list("", "v1"));
   if (path == "/openapi/v3") return json_response(200, openapi_index());
   if (path.rfind("/openapi/v3/", 0) == 0) {
@@ -72,7 +79,7 @@ std::optional<http::Response> Api::serve_static(const std::string& path) const {
 
 asio::awaitable<void> Api::handle(http::Request& req, http::Responder& out) {
   log::trace(kLog, "{} {} ({})", req.method, req.path, req.user);
-  if (auto res = serve_static(req.path)) {
+  if (auto res = serve_static(req)) {
     co_await out.send(*res);
     co_return;
   }
@@ -164,7 +171,50 @@ asio::awaitable<void> Api::ensure_defaults() {
       throw std::runtime_error(fmt::format("cannot create namespace {}: {}", name, created.error().message()));
     }
   }
+  co_await ensure_kubernetes_service();
   ready_ = true;
+}
+
+// The `kubernetes` Service in default, at the first service IP, pointing at this server,
+// as upstream's apiserver maintains it.
+asio::awaitable<void> Api::ensure_kubernetes_service() {
+  auto host = config_.server_address.substr(0, config_.server_address.rfind(':'));
+  auto port_text = config_.server_address.substr(config_.server_address.rfind(':') + 1);
+  std::int64_t port = 6443;
+  try {
+    port = std::stoll(port_text);
+  } catch (...) {
+  }
+  const Resource* svc = find_resource("", "v1", "services");
+  auto key = object_key(*svc, "default", "kubernetes");
+  if (!(co_await store_->get(key))) {
+    json::object o{{"apiVersion", "v1"},
+                   {"kind", "Service"},
+                   {"metadata", json::object{{"name", "kubernetes"}, {"namespace", "default"}, {"uid", new_uid()},
+                                             {"creationTimestamp", now_rfc3339()},
+                                             {"labels", json::object{{"component", "apiserver"}, {"provider", "kubernetes"}}}}},
+                   {"spec", json::object{{"clusterIP", "10.43.0.1"},
+                                         {"clusterIPs", json::array{"10.43.0.1"}},
+                                         {"internalTrafficPolicy", "Cluster"},
+                                         {"ipFamilies", json::array{"IPv4"}},
+                                         {"ipFamilyPolicy", "SingleStack"},
+                                         {"ports", json::array{json::object{{"name", "https"}, {"port", 443}, {"protocol", "TCP"}, {"targetPort", port}}}},
+                                         {"sessionAffinity", "None"},
+                                         {"type", "ClusterIP"}}},
+                   {"status", json::object{{"loadBalancer", json::object()}}}};
+    co_await store_->create(key, to_stored(std::move(o)));
+  }
+  const Resource* ep = find_resource("", "v1", "endpoints");
+  auto ep_key = object_key(*ep, "default", "kubernetes");
+  json::object endpoints{{"apiVersion", "v1"},
+                         {"kind", "Endpoints"},
+                         {"metadata", json::object{{"name", "kubernetes"}, {"namespace", "default"}, {"uid", new_uid()},
+                                                   {"creationTimestamp", now_rfc3339()},
+                                                   {"labels", json::object{{"endpointslice.kubernetes.io/skip-mirror", "true"}}}}},
+                         {"subsets", json::array{json::object{
+                                         {"addresses", json::array{json::object{{"ip", host}}}},
+                                         {"ports", json::array{json::object{{"name", "https"}, {"port", port}, {"protocol", "TCP"}}}}}}}};
+  if (!(co_await store_->get(ep_key))) co_await store_->create(ep_key, to_stored(std::move(endpoints)));
 }
 
 }  // namespace kscratch::apiserver::rest

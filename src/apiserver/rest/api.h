@@ -8,6 +8,7 @@
 #include "errors.h"
 #include "objects.h"
 #include "request_info.h"
+#include "services.h"
 
 #include "kscratch/store/store.h"
 
@@ -42,10 +43,11 @@ class Api : public http::Handler {
   // Creates the namespaces every cluster has (default, kube-system, kube-public,
   // kube-node-lease) when they are missing; ready() is true afterwards.
   asio::awaitable<void> ensure_defaults();
+  asio::awaitable<void> ensure_kubernetes_service();
   bool ready() const { return ready_; }
 
  private:
-  std::optional<http::Response> serve_static(const std::string& path) const;
+  std::optional<http::Response> serve_static(const http::Request& req) const;
   asio::awaitable<void> serve_resource(const Resource& r, const RequestInfo& info, http::Request& req,
                                        http::Responder& out);
 
@@ -69,9 +71,13 @@ class Api : public http::Handler {
   asio::awaitable<void> watch(const Resource& r, const RequestInfo& info, const http::Request& req,
                               http::Responder& out);
 
+  // services.cc: addresses held by stored Services and by creates still in flight.
+  asio::awaitable<ServiceAllocations> service_allocations();
+
   std::shared_ptr<store::Store> store_;
   ApiConfig config_;
   bool ready_ = false;
+  ServiceAllocations in_flight_;
 };
 
 // discovery.cc
@@ -79,6 +85,10 @@ json::object api_versions(const ApiConfig& config);
 json::object api_group_list();
 std::optional<json::object> api_resource_list(std::string_view group, std::string_view version);
 std::optional<json::object> api_group(std::string_view group);
+// Aggregated discovery (/api and /apis in one document each), when Accept asks for it:
+// the apidiscovery.k8s.io version to answer with ("v2" or "v2beta1").
+std::optional<std::string> aggregated_discovery_version(const std::string& accept);
+json::object aggregated_discovery(bool legacy, const std::string& version);
 
 // openapi.cc
 json::object openapi_index();

@@ -153,14 +153,26 @@ asio::awaitable<Outcome> Api::create(const Resource& r, const RequestInfo& info,
     co_return invalid(r, "", {{FieldErrorType::required, "metadata.name", nullptr, "name or generateName is required"}});
   }
   prepare_create(r, o);
+  ServiceAllocations mine;
+  if (r.kind == "Service") {
+    auto used = co_await service_allocations();
+    if (auto e = allocate_service(r, o, nullptr, used)) co_return *e;
+    mine.add(o);
+  }
   if (r.validate) {
     auto errors = r.validate(o, nullptr);
     if (!errors.empty()) co_return invalid(r, name, errors);
   }
   if (dry_run(req)) co_return Reply{201, std::move(o), {}};
 
+  // Addresses this create took stay reserved until its write has landed (or failed), so
+  // a concurrent create cannot take them too.
+  in_flight_.ips.insert(mine.ips.begin(), mine.ips.end());
+  in_flight_.node_ports.insert(mine.node_ports.begin(), mine.node_ports.end());
   auto stored = to_stored(o);
   auto created = co_await store_->create(object_key(r, info.namespace_, name), std::move(stored));
+  for (auto ip : mine.ips) in_flight_.ips.erase(ip);
+  for (auto port : mine.node_ports) in_flight_.node_ports.erase(port);
   if (!created) {
     if (created.error() == store::Errc::already_exists) co_return already_exists(r, name);
     co_return internal(created.error().message());
@@ -172,7 +184,10 @@ asio::awaitable<Outcome> Api::create(const Resource& r, const RequestInfo& info,
 asio::awaitable<Outcome> Api::guaranteed_update(const Resource& r, const RequestInfo& info, const Mutation& mutate,
                                                 bool dry) {
   auto key = object_key(r, info.namespace_, info.name);
+  bool allocates = r.kind == "Service" && info.subresource.empty();
   for (int attempt = 0; attempt < kConflictRetries; ++attempt) {
+    std::optional<ServiceAllocations> used;
+    if (allocates) used = co_await service_allocations();
     auto kv = co_await store_->get(key);
     if (!kv) {
       if (kv.error() == store::Errc::not_found) co_return not_found(r, info.name);
@@ -183,6 +198,9 @@ asio::awaitable<Outcome> Api::guaranteed_update(const Resource& r, const Request
     auto mutated = mutate(*current);
     if (auto* e = std::get_if<ApiError>(&mutated)) co_return *e;
     auto& updated = std::get<json::object>(mutated);
+    if (used) {
+      if (auto e = allocate_service(r, updated, &*current, *used)) co_return *e;
+    }
 
     // A resourceVersion in the request is a precondition; without one, the update is
     // applied to whatever is current, retried on conflicts.

@@ -90,3 +90,87 @@ std::optional<json::object> api_resource_list(std::string_view group, std::strin
 }
 
 }  // namespace kscratch::apiserver::rest
+
+namespace kscratch::apiserver::rest {
+
+namespace {
+
+json::object response_kind(const std::string& group, const std::string& version, const std::string& kind) {
+  return json::object{{"group", group}, {"version", version}, {"kind", kind}};
+}
+
+// One APIResourceDiscovery entry of aggregated discovery (apidiscovery.k8s.io/v2).
+json::object resource_discovery(const Resource& r) {
+  json::object e{{"resource", r.plural},
+                 {"responseKind", response_kind(r.group, r.version, r.kind)},
+                 {"scope", r.namespaced ? "Namespaced" : "Cluster"},
+                 {"singularResource", r.singular},
+                 {"verbs", strings(r.verbs)}};
+  if (!r.short_names.empty()) e["shortNames"] = strings(r.short_names);
+  if (!r.categories.empty()) e["categories"] = strings(r.categories);
+  json::array subs;
+  for (auto& sub : r.subresources) {
+    json::object s{{"subresource", sub}};
+    if (sub == "scale") {
+      s["responseKind"] = response_kind("autoscaling", "v1", "Scale");
+      s["verbs"] = json::array{"get", "patch", "update"};
+    } else if (sub == "binding") {
+      s["responseKind"] = response_kind("", "v1", "Binding");
+      s["verbs"] = json::array{"create"};
+    } else if (sub == "finalize") {
+      s["responseKind"] = response_kind(r.group, r.version, r.kind);
+      s["verbs"] = json::array{"update"};
+    } else {
+      s["responseKind"] = response_kind(r.group, r.version, r.kind);
+      s["verbs"] = json::array{"get", "patch", "update"};
+    }
+    subs.push_back(std::move(s));
+  }
+  if (!subs.empty()) e["subresources"] = std::move(subs);
+  return e;
+}
+
+json::object group_discovery(const std::string& group, std::string_view api_version) {
+  json::array resources;
+  for (auto& r : builtin_resources()) {
+    if (r.group == group) resources.push_back(resource_discovery(r));
+  }
+  (void)api_version;
+  return json::object{
+      {"metadata", json::object{{"name", group}, {"creationTimestamp", nullptr}}},
+      {"versions", json::array{json::object{{"version", "v1"}, {"resources", std::move(resources)}, {"freshness", "Current"}}}}};
+}
+
+}  // namespace
+
+std::optional<std::string> aggregated_discovery_version(const std::string& accept) {
+  // Clients list what they take in order of preference; answer the first we speak.
+  std::size_t pos = 0;
+  while (pos <= accept.size()) {
+    auto comma = accept.find(',', pos);
+    auto part = accept.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    if (part.find("as=APIGroupDiscoveryList") != std::string::npos && part.find("g=apidiscovery.k8s.io") != std::string::npos) {
+      if (part.find("v=v2beta1") != std::string::npos) return "v2beta1";
+      if (part.find("v=v2") != std::string::npos) return "v2";
+    }
+    if (part.find("application/json") != std::string::npos && part.find("as=") == std::string::npos) return std::nullopt;
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  return std::nullopt;
+}
+
+json::object aggregated_discovery(bool legacy, const std::string& version) {
+  json::array items;
+  if (legacy) {
+    items.push_back(group_discovery("", version));
+  } else {
+    for (auto& g : groups_in_order()) items.push_back(group_discovery(g, version));
+  }
+  return json::object{{"kind", "APIGroupDiscoveryList"},
+                      {"apiVersion", "apidiscovery.k8s.io/" + version},
+                      {"metadata", json::object()},
+                      {"items", std::move(items)}};
+}
+
+}  // namespace kscratch::apiserver::rest

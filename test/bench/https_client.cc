@@ -1,0 +1,212 @@
+// The benchmark's only translation unit with Beast and Asio's SSL (see https_client.h).
+
+#include "https_client.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include <functional>
+#include <stdexcept>
+
+namespace kscratch::bench {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+namespace {
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+// Long enough for a loaded server, short enough that a hung one fails the benchmark.
+constexpr auto kRequestTimeout = std::chrono::seconds(30);
+// Lists of thousands of objects are several MiB; Beast's default (8 MiB) is close.
+constexpr std::uint64_t kMaxResponseBytes = 256ull * 1024 * 1024;
+
+// "https://host:port" (or "https://[v6]:port") split into host and port.
+std::pair<std::string, std::string> split_server(const std::string& server) {
+  std::string rest = server;
+  if (auto scheme = rest.find("://"); scheme != std::string::npos) rest = rest.substr(scheme + 3);
+  if (auto slash = rest.find('/'); slash != std::string::npos) rest.resize(slash);
+  std::string host = rest, port = "443";
+  if (auto colon = rest.rfind(':'); colon != std::string::npos && rest.find(']', colon) == std::string::npos) {
+    host = rest.substr(0, colon);
+    port = rest.substr(colon + 1);
+  }
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  return {host, port};
+}
+
+bool is_ip_address(const std::string& host) {
+  boost::system::error_code ec;
+  asio::ip::make_address(host, ec);
+  return !ec;
+}
+
+}  // namespace
+
+struct TlsClientContext::Impl {
+  ssl::context ctx{ssl::context::tls_client};
+};
+
+TlsClientContext::TlsClientContext(const pki::Kubeconfig& config) : impl_(std::make_unique<Impl>()) {
+  auto& ctx = impl_->ctx;
+  boost::system::error_code ec;
+  ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                  ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+  if (config.insecure_skip_tls_verify) {
+    ctx.set_verify_mode(ssl::verify_none);
+  } else {
+    if (ctx.add_certificate_authority(asio::buffer(config.ca_pem), ec); ec) {
+      throw std::runtime_error("kubeconfig CA: " + ec.message());
+    }
+    ctx.set_verify_mode(ssl::verify_peer);
+  }
+  if (!config.client_cert_pem.empty()) {
+    // A chain, not a single certificate: k3s-style kubeconfigs may append the client CA.
+    if (ctx.use_certificate_chain(asio::buffer(config.client_cert_pem), ec); ec) {
+      throw std::runtime_error("kubeconfig client certificate: " + ec.message());
+    }
+    if (ctx.use_private_key(asio::buffer(config.client_key_pem), ssl::context::pem, ec); ec) {
+      throw std::runtime_error("kubeconfig client key: " + ec.message());
+    }
+  }
+}
+
+TlsClientContext::~TlsClientContext() = default;
+
+struct HttpsClient::Impl {
+  asio::io_context& io;
+  ssl::context& tls;
+  std::string host, port, token;
+  std::optional<TlsStream> stream;
+  beast::flat_buffer buffer;
+
+  // The chunked stream being read by next_line(), and what it has received but not yet
+  // returned. Beast holds the body callback by reference, so it lives here.
+  std::optional<bhttp::response_parser<bhttp::string_body>> stream_parser;
+  std::string pending;
+  std::function<std::size_t(std::uint64_t, beast::string_view, beast::error_code&)> on_chunk;
+
+  Impl(asio::io_context& i, ssl::context& t) : io(i), tls(t) {
+    on_chunk = [this](std::uint64_t, beast::string_view body, beast::error_code&) {
+      pending.append(body.data(), body.size());
+      return body.size();
+    };
+  }
+
+  [[noreturn]] void fail(boost::system::error_code ec) {
+    stream.reset();
+    throw boost::system::system_error(ec);
+  }
+
+  asio::awaitable<void> connect() {
+    stream.reset();
+    buffer.clear();
+    tcp::resolver resolver(io);
+    auto [rec, endpoints] = co_await resolver.async_resolve(host, port, kTuple);
+    if (rec) throw boost::system::system_error(rec);
+    stream.emplace(io, tls);
+    if (!is_ip_address(host)) SSL_set_tlsext_host_name(stream->native_handle(), host.c_str());
+    stream->set_verify_callback(ssl::host_name_verification(host));
+    auto& tcp_stream = beast::get_lowest_layer(*stream);
+    tcp_stream.expires_after(kRequestTimeout);
+    auto [cec, ep] = co_await tcp_stream.async_connect(endpoints, kTuple);
+    if (cec) fail(cec);
+    // Small requests back to back: Nagle's algorithm would hold them for delayed ACKs.
+    tcp_stream.socket().set_option(tcp::no_delay(true));
+    auto [hec] = co_await stream->async_handshake(ssl::stream_base::client, kTuple);
+    if (hec) fail(hec);
+  }
+
+  bhttp::request<bhttp::string_body> make_request(const std::string& method, const std::string& target,
+                                                   const std::string& body) {
+    bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), target, 11};
+    req.set(bhttp::field::host, host);
+    req.set(bhttp::field::user_agent, "kscratch-bench");
+    req.set(bhttp::field::accept, "application/json");
+    if (!token.empty()) req.set(bhttp::field::authorization, "Bearer " + token);
+    if (!body.empty()) req.set(bhttp::field::content_type, "application/json");
+    req.body() = body;
+    req.keep_alive(true);
+    req.prepare_payload();
+    return req;
+  }
+};
+
+HttpsClient::HttpsClient(asio::io_context& io, TlsClientContext& tls, const std::string& server,
+                         const std::string& token)
+    : impl_(std::make_unique<Impl>(io, tls.impl().ctx)) {
+  std::tie(impl_->host, impl_->port) = split_server(server);
+  impl_->token = token;
+}
+
+HttpsClient::~HttpsClient() = default;
+
+asio::awaitable<HttpResponse> HttpsClient::request(const std::string& method, const std::string& target,
+                                                   const std::string& body) {
+  auto& d = *impl_;
+  if (!d.stream) co_await d.connect();
+  auto req = d.make_request(method, target, body);
+  beast::get_lowest_layer(*d.stream).expires_after(kRequestTimeout);
+  auto [wec, wn] = co_await bhttp::async_write(*d.stream, req, kTuple);
+  if (wec) d.fail(wec);
+  bhttp::response_parser<bhttp::string_body> parser;
+  parser.body_limit(kMaxResponseBytes);
+  auto [rec, rn] = co_await bhttp::async_read(*d.stream, d.buffer, parser, kTuple);
+  if (rec) d.fail(rec);
+  auto& res = parser.get();
+  HttpResponse out;
+  out.status = static_cast<int>(res.result_int());
+  out.body = std::move(res.body());
+  if (!res.keep_alive()) d.stream.reset();
+  co_return out;
+}
+
+asio::awaitable<int> HttpsClient::open_stream(const std::string& target) {
+  auto& d = *impl_;
+  if (!d.stream) co_await d.connect();
+  std::string no_body;
+  auto req = d.make_request("GET", target, no_body);
+  beast::get_lowest_layer(*d.stream).expires_after(kRequestTimeout);
+  auto [wec, wn] = co_await bhttp::async_write(*d.stream, req, kTuple);
+  if (wec) d.fail(wec);
+  d.pending.clear();
+  d.stream_parser.emplace();
+  d.stream_parser->body_limit(boost::none);
+  d.stream_parser->on_chunk_body(d.on_chunk);
+  auto [rec, rn] = co_await bhttp::async_read_header(*d.stream, d.buffer, *d.stream_parser, kTuple);
+  if (rec) d.fail(rec);
+  co_return static_cast<int>(d.stream_parser->get().result_int());
+}
+
+asio::awaitable<std::optional<std::string>> HttpsClient::next_line() {
+  auto& d = *impl_;
+  for (;;) {
+    if (auto nl = d.pending.find('\n'); nl != std::string::npos) {
+      std::string line = d.pending.substr(0, nl);
+      d.pending.erase(0, nl + 1);
+      co_return line;
+    }
+    if (!d.stream || !d.stream_parser || d.stream_parser->is_done()) co_return std::nullopt;
+    // A watch may be quiet for long; close() ends it.
+    beast::get_lowest_layer(*d.stream).expires_never();
+    auto [ec, n] = co_await bhttp::async_read_some(*d.stream, d.buffer, *d.stream_parser, kTuple);
+    if (ec) co_return std::nullopt;
+  }
+}
+
+void HttpsClient::close() {
+  // Only the socket: a read may be pending on the stream, which must outlive it.
+  if (impl_->stream) beast::get_lowest_layer(*impl_->stream).close();
+}
+
+}  // namespace kscratch::bench
