@@ -27,7 +27,7 @@ namespace {
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 // Long enough for a loaded server, short enough that a hung one fails the benchmark.
-constexpr auto kRequestTimeout = std::chrono::seconds(30);
+constexpr auto kDefaultTimeout = std::chrono::seconds(30);
 // Lists of thousands of objects are several MiB; Beast's default (8 MiB) is close.
 constexpr std::uint64_t kMaxResponseBytes = 256ull * 1024 * 1024;
 
@@ -87,6 +87,7 @@ struct HttpsClient::Impl {
   asio::io_context& io;
   ssl::context& tls;
   std::string host, port, token;
+  std::chrono::seconds timeout = kDefaultTimeout;
   std::optional<TlsStream> stream;
   beast::flat_buffer buffer;
 
@@ -118,7 +119,7 @@ struct HttpsClient::Impl {
     if (!is_ip_address(host)) SSL_set_tlsext_host_name(stream->native_handle(), host.c_str());
     stream->set_verify_callback(ssl::host_name_verification(host));
     auto& tcp_stream = beast::get_lowest_layer(*stream);
-    tcp_stream.expires_after(kRequestTimeout);
+    tcp_stream.expires_after(timeout);
     auto [cec, ep] = co_await tcp_stream.async_connect(endpoints, kTuple);
     if (cec) fail(cec);
     // Small requests back to back: Nagle's algorithm would hold them for delayed ACKs.
@@ -156,7 +157,7 @@ asio::awaitable<HttpResponse> HttpsClient::request(const std::string& method, co
   auto& d = *impl_;
   if (!d.stream) co_await d.connect();
   auto req = d.make_request(method, target, body);
-  beast::get_lowest_layer(*d.stream).expires_after(kRequestTimeout);
+  beast::get_lowest_layer(*d.stream).expires_after(d.timeout);
   auto [wec, wn] = co_await bhttp::async_write(*d.stream, req, kTuple);
   if (wec) d.fail(wec);
   bhttp::response_parser<bhttp::string_body> parser;
@@ -176,7 +177,7 @@ asio::awaitable<int> HttpsClient::open_stream(const std::string& target) {
   if (!d.stream) co_await d.connect();
   std::string no_body;
   auto req = d.make_request("GET", target, no_body);
-  beast::get_lowest_layer(*d.stream).expires_after(kRequestTimeout);
+  beast::get_lowest_layer(*d.stream).expires_after(d.timeout);
   auto [wec, wn] = co_await bhttp::async_write(*d.stream, req, kTuple);
   if (wec) d.fail(wec);
   d.pending.clear();
@@ -203,6 +204,8 @@ asio::awaitable<std::optional<std::string>> HttpsClient::next_line() {
     if (ec) co_return std::nullopt;
   }
 }
+
+void HttpsClient::set_timeout(std::chrono::seconds timeout) { impl_->timeout = timeout; }
 
 void HttpsClient::close() {
   // Only the socket: a read may be pending on the stream, which must outlive it.

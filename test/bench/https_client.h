@@ -8,6 +8,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -61,6 +62,9 @@ class HttpsClient {
   // or nothing when the stream ends.
   boost::asio::awaitable<int> open_stream(const std::string& target);
   boost::asio::awaitable<std::optional<std::string>> next_line();
+
+  // How long one request (or the connect and handshake) may take; 30 s unless set.
+  void set_timeout(std::chrono::seconds timeout);
 
   // Closes the connection (cancelling a pending read).
   void close();

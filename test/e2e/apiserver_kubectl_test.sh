@@ -139,4 +139,27 @@ expect_exit 0 kubectl delete -f "$WORK/app.yaml"
 expect_output 'deployment.apps "web" deleted'
 expect_exit 1 kubectl get deploy web
 expect_output 'NotFound'
+# Services get a ClusterIP and node ports; a taken node port is refused.
+expect_exit 0 kubectl apply -f "$(dirname "$0")/../../example-deployment.yaml"
+expect_exit 0 kubectl get svc hello -o jsonpath='{.spec.clusterIP} {.spec.ports[0].nodePort}'
+[[ $OUT =~ ^10\.43\.[0-9]+\.[0-9]+\ 30080$ ]] || fail "service allocation gave '$OUT'"
+expect_exit 0 kubectl get svc kubernetes -o jsonpath='{.spec.clusterIP}'
+[[ $OUT == 10.43.0.1 ]] || fail "kubernetes service at '$OUT'"
+kubectl create service nodeport clash --tcp=80 --node-port=30080 --dry-run=client -o json >"$WORK/clash.json"
+expect_exit 1 kubectl create -f "$WORK/clash.json"
+expect_output 'spec.ports\[0\].nodePort: Invalid value: 30080: provided port is already allocated'
+
+# Binding a pod to a node, then a graceful delete that waits for the kubelet.
+expect_exit 0 kubectl run p1 --image=busybox
+echo '{"apiVersion":"v1","kind":"Binding","metadata":{"name":"p1"},"target":{"apiVersion":"v1","kind":"Node","name":"n1"}}' >"$WORK/binding.json"
+expect_exit 0 kubectl create --raw /api/v1/namespaces/default/pods/p1/binding -f "$WORK/binding.json"
+expect_exit 1 kubectl create --raw /api/v1/namespaces/default/pods/p1/binding -f "$WORK/binding.json"
+expect_output 'already assigned to node'
+expect_exit 0 kubectl get pod p1 -o wide
+expect_output '^p1 +0/1 +Pending +0 +[0-9]+s +<none> +n1 '
+expect_exit 0 kubectl delete pod p1 --wait=false
+expect_exit 0 kubectl get pod p1 -o jsonpath='{.metadata.deletionGracePeriodSeconds}'
+[[ $OUT == 30 ]] || fail "graceful delete gave grace '$OUT'"
+expect_exit 0 kubectl delete pod p1 --grace-period=0 --force
+expect_exit 1 kubectl get pod p1
 echo "apiserver with kubectl: ok"

@@ -56,6 +56,8 @@ struct Resource {
   // Validates an object on create (old == nullptr) or update (old is the stored object),
   // as upstream's Validate<Kind> / Validate<Kind>Update, metadata included.
   FieldErrors (*validate)(const boost::json::object& object, const boost::json::object* old) = nullptr;
+  // Validates a write through the status subresource (upstream's Validate<Kind>StatusUpdate).
+  FieldErrors (*validate_status)(const boost::json::object& object, const boost::json::object& old) = nullptr;
 
   // Table output: the columns, and the cells of one object's row (same length).
   std::vector<TableColumn> (*table_columns)() = nullptr;

@@ -59,6 +59,7 @@ std::vector<Resource> build() {
   node.has_status = true;
   node.field_labels = {"spec.unschedulable"};
   KSCRATCH_HOOKS(node, node);
+  node.validate_status = &kinds::validate_node_status_update;
   all.push_back(node);
 
   auto pod = make("", "Pod", "pods", true, {"po"}, {"all"});
@@ -67,6 +68,7 @@ std::vector<Resource> build() {
   pod.field_labels = {"spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName",
                       "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName"};
   KSCRATCH_HOOKS(pod, pod);
+  pod.validate_status = &kinds::validate_pod_status_update;
   all.push_back(pod);
 
   auto svc = make("", "Service", "services", true, {"svc"}, {"all"});
@@ -74,6 +76,7 @@ std::vector<Resource> build() {
   svc.has_status = true;
   svc.verbs = {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"};
   KSCRATCH_HOOKS(svc, service);
+  svc.validate_status = &kinds::validate_service_status_update;
   all.push_back(svc);
 
   auto endpoints = make("", "Endpoints", "endpoints", true, {"ep"});
@@ -102,12 +105,14 @@ std::vector<Resource> build() {
   deploy.tracks_generation = true;
   deploy.has_status = true;
   KSCRATCH_HOOKS(deploy, deployment);
+  deploy.validate_status = &kinds::validate_deployment_status_update;
   all.push_back(deploy);
   auto rs = make("apps", "ReplicaSet", "replicasets", true, {"rs"}, {"all"});
   rs.subresources = {"status", "scale"};
   rs.tracks_generation = true;
   rs.has_status = true;
   KSCRATCH_HOOKS(rs, replicaset);
+  rs.validate_status = &kinds::validate_replicaset_status_update;
   all.push_back(rs);
 
   auto slice = make("discovery.k8s.io", "EndpointSlice", "endpointslices", true);

@@ -126,7 +126,7 @@ asio::awaitable<void> Api::serve_resource(const Resource& r, const RequestInfo& 
     else if (m == "PUT") outcome = co_await update(r, info, req);
     else if (m == "PATCH") outcome = co_await patch(r, info, req);
     else if (m == "DELETE") outcome = co_await remove(r, info, req);
-    else if (m == "POST" && info.subresource == "binding") outcome = co_await create(r, info, req);
+    else if (m == "POST" && info.subresource == "binding") outcome = co_await bind(r, info, req);
     else outcome = method_not_supported(m, &r);
   }
   if (auto* e = std::get_if<ApiError>(&outcome)) {

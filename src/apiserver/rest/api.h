@@ -54,6 +54,7 @@ class Api : public http::Handler {
   // crud.cc
   asio::awaitable<Outcome> get(const Resource& r, const RequestInfo& info);
   asio::awaitable<Outcome> create(const Resource& r, const RequestInfo& info, const http::Request& req);
+  asio::awaitable<Outcome> bind(const Resource& r, const RequestInfo& info, const http::Request& req);
   asio::awaitable<Outcome> update(const Resource& r, const RequestInfo& info, const http::Request& req);
   asio::awaitable<Outcome> patch(const Resource& r, const RequestInfo& info, const http::Request& req);
   asio::awaitable<Outcome> remove(const Resource& r, const RequestInfo& info, const http::Request& req);

@@ -5,6 +5,7 @@
 
 #include "../kinds/kinds.h"
 
+#include "kscratch/apimachinery/duration.h"
 #include "kscratch/apimachinery/patch.h"
 #include "kscratch/apimachinery/validation.h"
 
@@ -133,6 +134,35 @@ asio::awaitable<Outcome> Api::get(const Resource& r, const RequestInfo& info) {
   co_return Reply{200, std::move(*o), {}};
 }
 
+asio::awaitable<Outcome> Api::bind(const Resource& r, const RequestInfo& info, const http::Request& req) {
+  auto decoded = decode_body(req.body, req.header("content-type"));
+  if (auto* e = std::get_if<ApiError>(&decoded)) co_return *e;
+  auto& value = std::get<json::value>(decoded);
+  if (!value.is_object()) co_return bad_request("the body is not a Binding");
+  auto node = string_at(value.get_object(), "target.name");
+  if (node.empty()) {
+    co_return invalid(r, info.name, {{FieldErrorType::required, "target.name", nullptr, ""}});
+  }
+  // As upstream's BindingREST: set spec.nodeName once; a second binding is a conflict.
+  Mutation m = [&](const json::object& current) -> std::variant<json::object, ApiError> {
+    if (find_path(current, "metadata.deletionTimestamp")) {
+      return conflict(r, info.name, fmt::format("pod {} is being deleted, cannot be assigned to a host", info.name));
+    }
+    auto existing = string_at(current, "spec.nodeName");
+    if (!existing.empty()) {
+      return conflict(r, info.name, fmt::format("pod {} is already assigned to node \"{}\"", info.name, existing));
+    }
+    json::object next = current;
+    child_object(next, "spec")["nodeName"] = node;
+    child_object(next, "metadata").erase("resourceVersion");
+    return next;
+  };
+  auto outcome = co_await guaranteed_update(r, info, m, dry_run(req));
+  if (auto* e = std::get_if<ApiError>(&outcome)) co_return *e;
+  json::object status{{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object()}, {"status", "Success"}, {"code", 201}};
+  co_return Reply{201, std::move(status), {}};
+}
+
 asio::awaitable<Outcome> Api::create(const Resource& r, const RequestInfo& info, const http::Request& req) {
   if (r.namespaced && info.namespace_.empty()) co_return bad_request("a namespace is required to create this resource");
   auto decoded = decode_body(req.body, req.header("content-type"));
@@ -209,8 +239,14 @@ asio::awaitable<Outcome> Api::guaranteed_update(const Resource& r, const Request
     if (pinned && wanted_rv != std::to_string(kv->mod_revision)) {
       co_return conflict(r, info.name, "the object has been modified; please apply your changes to the latest version and try again");
     }
-    if (r.validate) {
-      auto errors = r.validate(updated, &*current);
+    // Bindings only set spec.nodeName, which pod updates may not do: upstream's binding
+    // storage writes it without the update validation.
+    auto validate = (info.subresource == "status" && r.validate_status) || info.subresource == "binding" ? nullptr : r.validate;
+    if (validate) {
+      auto errors = validate(updated, &*current);
+      if (!errors.empty()) co_return invalid(r, info.name, errors);
+    } else if (info.subresource == "status" && r.validate_status) {
+      auto errors = r.validate_status(updated, *current);
       if (!errors.empty()) co_return invalid(r, info.name, errors);
     }
     child_object(updated, "metadata")["resourceVersion"] = std::to_string(kv->mod_revision);
@@ -220,9 +256,12 @@ asio::awaitable<Outcome> Api::guaranteed_update(const Resource& r, const Request
     }
 
     // The last finalizer removed from an object being deleted completes the delete.
+    auto has_finalizers = [](const json::object& o) {
+      auto* f = find_path(o, "metadata.finalizers");
+      return f && f->is_array() && !f->get_array().empty();
+    };
     auto* deleting = find_path(updated, "metadata.deletionTimestamp");
-    auto* finalizers = find_path(updated, "metadata.finalizers");
-    bool finished = deleting && !deleting->is_null() && (!finalizers || !finalizers->is_array() || finalizers->get_array().empty());
+    bool finished = deleting && !deleting->is_null() && has_finalizers(*current) && !has_finalizers(updated);
     if (finished) {
       auto removed = co_await store_->remove(key, kv->mod_revision);
       if (!removed && removed.error() == store::Errc::conflict) continue;
@@ -366,15 +405,32 @@ asio::awaitable<Outcome> Api::remove(const Resource& r, const RequestInfo& info,
     if (dry_run(req)) co_return Reply{200, std::move(*current), {}};
 
     // Objects with finalizers are only marked; whoever owns each finalizer removes it,
-    // and the last removal deletes the object.
+    // and the last removal deletes the object. A pod bound to a node is marked too, with
+    // its grace period: the kubelet stops its containers and then deletes it for good
+    // (gracePeriodSeconds=0 deletes at once, as `kubectl delete --force` asks).
     auto* finalizers = find_path(*current, "metadata.finalizers");
     bool has_finalizers = finalizers && finalizers->is_array() && !finalizers->get_array().empty();
-    if (has_finalizers) {
+    std::int64_t grace = 0;
+    if (r.kind == "Pod" && !string_at(*current, "spec.nodeName").empty()) {
+      auto* spec_grace = find_path(*current, "spec.terminationGracePeriodSeconds");
+      grace = spec_grace && spec_grace->is_int64() ? spec_grace->get_int64() : 30;
+      if (auto* g = options.if_contains("gracePeriodSeconds"); g && g->is_int64()) grace = g->get_int64();
+      if (auto g = req.param("gracePeriodSeconds"); !g.empty()) {
+        try {
+          grace = std::stoll(g);
+        } catch (...) {
+        }
+      }
+      // A pod that already finished has nothing to stop (upstream's CheckGracefulDelete).
+      auto phase = string_at(*current, "status.phase");
+      if (phase == "Succeeded" || phase == "Failed") grace = 0;
+    }
+    if (has_finalizers || grace > 0) {
       if (find_path(*current, "metadata.deletionTimestamp")) co_return Reply{200, std::move(*current), {}};
       json::object marked = *current;
       auto& meta = child_object(marked, "metadata");
-      meta["deletionTimestamp"] = now_rfc3339();
-      meta["deletionGracePeriodSeconds"] = 0;
+      meta["deletionTimestamp"] = apimachinery::duration::format_rfc3339(std::chrono::system_clock::now() + std::chrono::seconds(grace));
+      meta["deletionGracePeriodSeconds"] = grace;
       auto written = co_await store_->update(key, to_stored(marked), kv->mod_revision);
       if (!written && written.error() == store::Errc::conflict) continue;
       if (!written) co_return internal(written.error().message());
