@@ -131,6 +131,29 @@ YAML
 expect_exit 1 kubectl apply -f "$WORK/bad.yaml"
 expect_output 'The Deployment "bad" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0'
 
+# An unknown field: rejected under kubectl's default Strict validation, a warning under Warn.
+sed 's/replicas: -1/replicaz: 1/; s/name: bad/name: typo/' "$WORK/bad.yaml" >"$WORK/typo.yaml"
+expect_exit 1 kubectl apply -f "$WORK/typo.yaml"
+expect_output 'Deployment in version "apps/v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replicaz"'
+expect_exit 0 kubectl apply -f "$WORK/typo.yaml" --validate=warn
+expect_output 'Warning: unknown field "spec.replicaz"'
+
+# kubectl's typed commands send protobuf bodies.
+expect_exit 0 kubectl create namespace dev
+expect_output 'namespace/dev created'
+expect_exit 1 kubectl create namespace dev
+expect_output 'Error from server \(AlreadyExists\): namespaces "dev" already exists'
+expect_exit 0 kubectl create deployment api --image=nginx -n dev
+expect_exit 0 kubectl create configmap settings --from-literal=mode=fast -n dev
+expect_exit 0 kubectl create secret generic creds --from-literal=password=s3cret -n dev
+expect_exit 0 kubectl get secret creds -n dev -o jsonpath='{.data.password}'
+[[ $(base64 -d <<<"$OUT") == s3cret ]] || fail "secret data round trip gave '$OUT'"
+expect_exit 0 kubectl expose deployment api -n dev --port 80
+expect_exit 0 kubectl get deploy,svc,cm -n dev -o name
+expect_output '^deployment.apps/api$'
+expect_output '^service/api$'
+expect_output '^configmap/settings$'
+
 # Defaults as upstream fills them.
 expect_exit 0 kubectl get deploy web -o jsonpath='{.spec.strategy.type} {.spec.revisionHistoryLimit} {.spec.template.spec.restartPolicy}'
 [[ $OUT == "RollingUpdate 10 Always" ]] || fail "deployment defaults gave '$OUT'"

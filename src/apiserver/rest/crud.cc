@@ -7,6 +7,7 @@
 
 #include "kscratch/apimachinery/duration.h"
 #include "kscratch/apimachinery/patch.h"
+#include "kscratch/apiserver/schema.h"
 #include "kscratch/apimachinery/validation.h"
 
 #include <fmt/format.h>
@@ -97,6 +98,27 @@ std::variant<json::object, ApiError> prepare_update(const Resource& r, const std
   return updated;
 }
 
+// fieldValidation=Strict|Warn|Ignore as upstream: Strict rejects unknown and duplicate
+// fields with 400, Warn accepts them with a Warning header each. kubectl sends Strict by
+// default; a request that does not say gets Warn, the server's default since 1.27.
+std::optional<ApiError> check_fields(const Resource& r, const json::value& object, std::string_view text,
+                                     const http::Request& req, std::vector<std::pair<std::string, std::string>>& headers) {
+  auto mode = req.param("fieldValidation");
+  if (mode == "Ignore") return std::nullopt;
+  const auto* type = schema::find_kind(r.group, r.version, r.kind);
+  if (!type) return std::nullopt;
+  auto unknown = schema::unknown_fields(*type, object);
+  auto duplicate = text.empty() ? std::vector<std::string>{} : schema::duplicate_fields(text);
+  if (unknown.empty() && duplicate.empty()) return std::nullopt;
+  if (mode == "Strict") {
+    return bad_request(fmt::format("{} in version \"{}\" cannot be handled as a {}: strict decoding error: {}", r.kind,
+                                   r.api_version(), r.kind, schema::strict_error_detail(unknown, duplicate)));
+  }
+  for (auto& f : duplicate) headers.emplace_back("Warning", fmt::format("299 - \"duplicate field \\\"{}\\\"\"", f));
+  for (auto& f : unknown) headers.emplace_back("Warning", fmt::format("299 - \"unknown field \\\"{}\\\"\"", f));
+  return std::nullopt;
+}
+
 std::optional<ApiError> check_identity(const Resource& r, const RequestInfo& info, json::object& o) {
   auto api_version = string_at(o, "apiVersion");
   auto kind = string_at(o, "kind");
@@ -169,6 +191,9 @@ asio::awaitable<Outcome> Api::create(const Resource& r, const RequestInfo& info,
   if (auto* e = std::get_if<ApiError>(&decoded)) co_return *e;
   auto& value = std::get<json::value>(decoded);
   if (!value.is_object()) co_return bad_request(fmt::format("{} in version \"{}\" cannot be handled as a {}: the body is not a JSON object", r.kind, r.api_version(), r.kind));
+  std::vector<std::pair<std::string, std::string>> warnings;
+  bool json_text = req.header("content-type").find("json") != std::string::npos;
+  if (auto e = check_fields(r, value, json_text ? std::string_view(req.body) : std::string_view(), req, warnings)) co_return *e;
   auto o = std::move(value.get_object());
   if (auto e = check_identity(r, info, o)) co_return *e;
 
@@ -193,7 +218,7 @@ asio::awaitable<Outcome> Api::create(const Resource& r, const RequestInfo& info,
     auto errors = r.validate(o, nullptr);
     if (!errors.empty()) co_return invalid(r, name, errors);
   }
-  if (dry_run(req)) co_return Reply{201, std::move(o), {}};
+  if (dry_run(req)) co_return Reply{201, std::move(o), std::move(warnings)};
 
   // Addresses this create took stay reserved until its write has landed (or failed), so
   // a concurrent create cannot take them too.
@@ -208,7 +233,7 @@ asio::awaitable<Outcome> Api::create(const Resource& r, const RequestInfo& info,
     co_return internal(created.error().message());
   }
   child_object(o, "metadata")["resourceVersion"] = std::to_string(created->revision);
-  co_return Reply{201, std::move(o), {}};
+  co_return Reply{201, std::move(o), std::move(warnings)};
 }
 
 asio::awaitable<Outcome> Api::guaranteed_update(const Resource& r, const RequestInfo& info, const Mutation& mutate,
@@ -305,12 +330,16 @@ asio::awaitable<Outcome> Api::update(const Resource& r, const RequestInfo& info,
     };
     co_return co_await guaranteed_update(r, info, m, dry_run(req));
   }
+  std::vector<std::pair<std::string, std::string>> warnings;
+  if (auto e = check_fields(r, json::value(body), req.body, req, warnings)) co_return *e;
   if (auto e = check_identity(r, info, body)) co_return *e;
   if (name_of(body) != info.name) {
     co_return bad_request(fmt::format("the name of the object ({}) does not match the name on the URL ({})", name_of(body), info.name));
   }
   Mutation m = [&](const json::object& current) { return prepare_update(r, info.subresource, current, body); };
-  co_return co_await guaranteed_update(r, info, m, dry_run(req));
+  auto outcome = co_await guaranteed_update(r, info, m, dry_run(req));
+  if (auto* reply = std::get_if<Reply>(&outcome)) reply->headers = std::move(warnings);
+  co_return outcome;
 }
 
 asio::awaitable<Outcome> Api::patch(const Resource& r, const RequestInfo& info, const http::Request& req) {
@@ -338,7 +367,9 @@ asio::awaitable<Outcome> Api::patch(const Resource& r, const RequestInfo& info, 
     }
   }
 
+  std::vector<std::pair<std::string, std::string>> warnings;
   Mutation m = [&](const json::object& current) -> std::variant<json::object, ApiError> {
+    warnings.clear();
     json::value base = info.subresource == "scale" ? json::value(to_scale(current)) : json::value(current);
     json::value patched;
     if (type == "application/json-patch+json") {
@@ -371,13 +402,16 @@ asio::awaitable<Outcome> Api::patch(const Resource& r, const RequestInfo& info, 
       return prepare_update(r, "", current, std::move(next));
     }
     if (name_of(obj) != info.name) return bad_request("metadata.name cannot be changed by a patch");
+    if (auto e = check_fields(r, patched, {}, req, warnings)) return *e;
     if (auto e = check_identity(r, info, obj)) return *e;
     // A patch's resourceVersion is a precondition only when the patch itself sets it.
     bool pinned = patch_doc.is_object() && find_path(patch_doc.get_object(), "metadata.resourceVersion");
     if (!pinned) child_object(obj, "metadata").erase("resourceVersion");
     return prepare_update(r, info.subresource, current, std::move(obj));
   };
-  co_return co_await guaranteed_update(r, info, m, dry_run(req));
+  auto outcome = co_await guaranteed_update(r, info, m, dry_run(req));
+  if (auto* reply = std::get_if<Reply>(&outcome)) reply->headers = std::move(warnings);
+  co_return outcome;
 }
 
 asio::awaitable<Outcome> Api::remove(const Resource& r, const RequestInfo& info, const http::Request& req) {

@@ -2,6 +2,7 @@
 
 #include "kscratch/apimachinery/duration.h"
 #include "kscratch/apimachinery/yaml.h"
+#include "kscratch/apiserver/schema.h"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -16,11 +17,11 @@ constexpr std::size_t kMaxDepth = 100;
 }
 
 std::variant<json::value, ApiError> decode_body(const std::string& body, const std::string& content_type) {
-  if (content_type.find("protobuf") != std::string::npos) {
-    return ApiError{415, "UnsupportedMediaType",
-                    fmt::format("the body of the request was in an unknown format - accepted media types include: "
-                                "application/json, application/yaml (got \"{}\")", content_type),
-                    {}};
+  // kubectl's typed commands (create namespace, create deployment, ...) send protobuf.
+  if (content_type.find(apiserver::schema::kProtobufContentType) != std::string::npos) {
+    auto v = apiserver::schema::decode_protobuf(body);
+    if (!v) return bad_request(v.error().message);
+    return std::move(*v);
   }
   if (content_type.find("yaml") != std::string::npos) {
     auto v = apimachinery::yaml::to_json(body);

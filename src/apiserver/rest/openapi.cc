@@ -4,6 +4,8 @@
 
 #include "api.h"
 
+#include "kscratch/apiserver/schema.h"
+
 namespace kscratch::apiserver::rest {
 
 namespace {
@@ -63,10 +65,20 @@ std::optional<json::object> openapi_document(std::string_view group_version) {
     }
   }
   if (paths.empty()) return std::nullopt;
+  // "api/v1" is the core group; "apis/<group>/<version>" the others.
+  std::string_view gv = group_version;
+  std::string group, version;
+  if (gv.rfind("api/", 0) == 0) {
+    version = std::string(gv.substr(4));
+  } else {
+    auto rest = gv.substr(5);
+    group = std::string(rest.substr(0, rest.find('/')));
+    version = std::string(rest.substr(rest.find('/') + 1));
+  }
   return json::object{{"openapi", "3.0.0"},
                       {"info", json::object{{"title", "Kubernetes"}, {"version", "v1.32.0"}}},
                       {"paths", std::move(paths)},
-                      {"components", json::object{{"schemas", json::object()}}}};
+                      {"components", json::object{{"schemas", schema::openapi_schemas(group, version)}}}};
 }
 
 }  // namespace kscratch::apiserver::rest

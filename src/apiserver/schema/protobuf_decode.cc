@@ -53,8 +53,7 @@ class Decoder {
   bool list_item(const Field& field, std::uint32_t wire_type, WireReader& reader, json::array& out,
                  int depth);
   bool map_entry(const Field& field, std::string_view entry, json::object& out, int depth);
-  bool value(const Field& field, std::uint32_t wire_type, WireReader& reader, Value& out,
-             int depth);
+  bool value(const Field& field, std::uint32_t wire_type, WireReader& reader, Value& out);
   bool scalar_from_varint(ValueKind kind, std::uint64_t raw, Value& out);
   bool special(ValueKind kind, std::string_view data, Value& out);
 
@@ -124,7 +123,7 @@ bool Decoder::field(const MessageType& type, const Field& field, std::uint32_t w
     return message(child, data, slot.get_object(), depth + 1);
   }
   Value decoded;
-  if (!value(field, wire_type, reader, decoded, depth)) return false;
+  if (!value(field, wire_type, reader, decoded)) return false;
   const bool pointer = field.flags & detail::kPointer;
   const bool omitempty = field.flags & detail::kOmitEmpty;
   // A zero time has no JSON form but null, so it is left out whatever the field's tags.
@@ -166,7 +165,7 @@ bool Decoder::list_item(const Field& field, std::uint32_t wire_type, WireReader&
     return true;
   }
   Value item;
-  if (!value(field, wire_type, reader, item, depth)) return false;
+  if (!value(field, wire_type, reader, item)) return false;
   out.push_back(std::move(item.json));
   return true;
 }
@@ -201,7 +200,7 @@ bool Decoder::map_entry(const Field& field, std::string_view entry, json::object
           return fail(fmt::format("malformed value in map {}", field.json_name));
         }
         decoded.json = std::move(item);
-      } else if (!value(field, wire_type, reader, decoded, depth)) {
+      } else if (!value(field, wire_type, reader, decoded)) {
         return false;
       }
     } else if (!reader.skip(wire_type)) {
@@ -235,9 +234,7 @@ bool Decoder::scalar_from_varint(ValueKind kind, std::uint64_t raw, Value& out) 
   }
 }
 
-bool Decoder::value(const Field& field, std::uint32_t wire_type, WireReader& reader, Value& out,
-                    int depth) {
-  (void)depth;
+bool Decoder::value(const Field& field, std::uint32_t wire_type, WireReader& reader, Value& out) {
   if (wire_type != expected_wire_type(field.kind)) {
     return fail(fmt::format("wrong protobuf wire type {} for {}", wire_type, field.json_name));
   }
@@ -267,8 +264,7 @@ bool Decoder::value(const Field& field, std::uint32_t wire_type, WireReader& rea
       return true;
     default:
       if (!special(field.kind, data, out)) {
-        return fail(fmt::format("malformed {} value for {}", static_cast<int>(field.kind),
-                                field.json_name));
+        return fail(fmt::format("malformed value for {}", field.json_name));
       }
       return true;
   }

@@ -14,7 +14,7 @@ import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "..", "types_table.cc")
+OUT = os.path.normpath(os.path.join(HERE, "..", "types_table.cc"))
 
 # Go types that have their own JSON form rather than being plain messages.
 SPECIALS = {
