@@ -442,8 +442,43 @@ asio::awaitable<Outcome> Api::remove(const Resource& r, const RequestInfo& info,
     // and the last removal deletes the object. A pod bound to a node is marked too, with
     // its grace period: the kubelet stops its containers and then deletes it for good
     // (gracePeriodSeconds=0 deletes at once, as `kubectl delete --force` asks).
-    auto* finalizers = find_path(*current, "metadata.finalizers");
-    bool has_finalizers = finalizers && finalizers->is_array() && !finalizers->get_array().empty();
+    // propagationPolicy: Orphan and Foreground are finalizers the garbage collector
+    // honours (it orphans or deletes the dependents first); Background deletes now and
+    // leaves the dependents to the collector, as upstream's registry does.
+    auto policy = string_at(options, "propagationPolicy");
+    if (policy.empty()) policy = req.param("propagationPolicy");
+    if (auto* orphan = options.if_contains("orphanDependents"); policy.empty() && orphan && orphan->is_bool()) {
+      policy = orphan->get_bool() ? "Orphan" : "Background";
+    }
+    if (!policy.empty() && policy != "Orphan" && policy != "Foreground" && policy != "Background") {
+      co_return bad_request(fmt::format("DeleteOptions.propagationPolicy: Unsupported value: \"{}\": supported values: \"Foreground\", \"Background\", \"Orphan\"", policy));
+    }
+    json::array finalizer_list;
+    if (auto* f = find_path(*current, "metadata.finalizers"); f && f->is_array()) finalizer_list = f->get_array();
+    auto drop = [&](std::string_view name) {
+      json::array kept;
+      for (auto& v : finalizer_list) {
+        if (!(v.is_string() && v.get_string() == name)) kept.push_back(v);
+      }
+      finalizer_list = std::move(kept);
+    };
+    auto add = [&](std::string_view name) {
+      for (auto& v : finalizer_list) {
+        if (v.is_string() && v.get_string() == name) return;
+      }
+      finalizer_list.push_back(json::value(name));
+    };
+    if (policy == "Orphan") {
+      drop("foregroundDeletion");
+      add("orphan");
+    } else if (policy == "Foreground") {
+      drop("orphan");
+      add("foregroundDeletion");
+    } else if (policy == "Background") {
+      drop("orphan");
+      drop("foregroundDeletion");
+    }
+    bool has_finalizers = !finalizer_list.empty();
     std::int64_t grace = 0;
     if (r.kind == "Pod" && !string_at(*current, "spec.nodeName").empty()) {
       auto* spec_grace = find_path(*current, "spec.terminationGracePeriodSeconds");
@@ -465,6 +500,7 @@ asio::awaitable<Outcome> Api::remove(const Resource& r, const RequestInfo& info,
       auto& meta = child_object(marked, "metadata");
       meta["deletionTimestamp"] = apimachinery::duration::format_rfc3339(std::chrono::system_clock::now() + std::chrono::seconds(grace));
       meta["deletionGracePeriodSeconds"] = grace;
+      if (has_finalizers) meta["finalizers"] = finalizer_list;
       auto written = co_await store_->update(key, to_stored(marked), kv->mod_revision);
       if (!written && written.error() == store::Errc::conflict) continue;
       if (!written) co_return internal(written.error().message());
