@@ -21,6 +21,7 @@
 #include <boost/beast/ssl.hpp>
 #include <openssl/x509.h>
 
+#include <array>
 #include <list>
 
 namespace kscratch::apiserver::http {
@@ -197,6 +198,9 @@ struct Server::Impl {
         Response too_large{413, "application/json",
                            status_json(413, "RequestEntityTooLarge", "the request body is larger than 3 MiB"), {}};
         co_await r.send(too_large);
+        // Read (and drop) what the client is still sending, within bounds, so that it
+        // sees the 413 instead of a connection reset.
+        co_await drain(stream, 64 * 1024 * 1024);
         break;
       }
       if (ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == ssl::error::stream_truncated ||
@@ -245,6 +249,17 @@ struct Server::Impl {
     co_await stream.async_shutdown(kTuple);
   }
 
+  static asio::awaitable<void> drain(TlsStream& stream, std::size_t limit) {
+    std::array<char, 64 * 1024> sink;
+    std::size_t total = 0;
+    while (total < limit) {
+      beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+      auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), kTuple);
+      if (ec) break;
+      total += n;
+    }
+  }
+
   asio::awaitable<void> serve() {
     setup_tls();
     tcp::endpoint endpoint(asio::ip::make_address(options.bind_address), options.port);
@@ -261,6 +276,9 @@ struct Server::Impl {
         log::warn(kLog, "accept failed: {}", ec.message());
         continue;
       }
+      // Responses go out whole: without this, a large reply waits for delayed ACKs.
+      boost::system::error_code opt_ec;
+      socket.set_option(tcp::no_delay(true), opt_ec);
       auto& signal = sessions.emplace_back();
       auto it = std::prev(sessions.end());
       asio::co_spawn(io, session(std::move(socket)),
