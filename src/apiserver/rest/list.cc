@@ -2,6 +2,12 @@
 
 #include "api.h"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
 #include <fmt/format.h>
 
@@ -158,19 +164,44 @@ asio::awaitable<Outcome> Api::list(const Resource& r, const RequestInfo& info, c
 }
 
 asio::awaitable<Outcome> Api::delete_collection(const Resource& r, const RequestInfo& info, const http::Request& req) {
-  http::Request list_req = req;
-  list_req.headers.erase("accept");
-  list_req.query.erase("limit");
-  auto listed = co_await list(r, info, list_req);
-  if (auto* e = std::get_if<ApiError>(&listed)) co_return *e;
-  auto& body = std::get<Reply>(listed).body.get_object();
+  auto selection = parse_selection(r, req);
+  if (auto* e = std::get_if<ApiError>(&selection)) co_return *e;
+  auto& sel = *std::get<std::shared_ptr<Selection>>(selection);
+
+  // Pages of 500 bound the memory a huge collection takes; the deletes of a page run
+  // concurrently so that they share group commits instead of one fsync each.
+  constexpr std::size_t kPage = 500;
+  auto executor = co_await asio::this_coro::executor;
+  store::ListOptions opts;
+  opts.limit = kPage;
   json::array deleted;
-  for (auto& item : body["items"].get_array()) {
-    RequestInfo one = info;
-    one.name = name_of(item.get_object());
-    one.namespace_ = namespace_of(item.get_object());
-    auto removed = co_await remove(r, one, req);
-    if (auto* reply = std::get_if<Reply>(&removed)) deleted.push_back(std::move(reply->body));
+  for (;;) {
+    auto page = co_await store_->list(key_prefix(r, info.namespace_), opts);
+    if (!page) co_return internal(page.error().message());
+    std::vector<RequestInfo> targets;
+    for (auto& kv : page->items) {
+      auto o = from_stored(kv.value, kv.mod_revision);
+      if (!o || !matches(sel, *o)) continue;
+      RequestInfo one = info;
+      one.name = name_of(*o);
+      one.namespace_ = namespace_of(*o);
+      targets.push_back(std::move(one));
+    }
+    std::size_t pending = targets.size();
+    asio::steady_timer all_done(executor, asio::steady_timer::time_point::max());
+    for (auto& target : targets) {
+      asio::co_spawn(
+          executor,
+          [&, &one = target]() -> asio::awaitable<void> {
+            auto removed = co_await remove(r, one, req);
+            if (auto* reply = std::get_if<Reply>(&removed)) deleted.push_back(std::move(reply->body));
+            if (--pending == 0) all_done.cancel();
+          },
+          asio::detached);
+    }
+    if (pending > 0) co_await all_done.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (!page->more) break;
+    opts.start_after = page->items.back().key;
   }
   co_return Reply{200,
                   json::object{{"kind", r.list_kind()}, {"apiVersion", r.api_version()},

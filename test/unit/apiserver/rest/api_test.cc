@@ -181,6 +181,12 @@ TEST_CASE("list with selectors, paging and Table output", "[apiserver]") {
   CHECK(t["kind"] == "Table");
   CHECK(t["rows"].as_array().size() == 5);
   CHECK(t["columnDefinitions"].as_array()[0].as_object()["name"] == "Name");
+
+  // deletecollection honours the selector.
+  auto removed = f.call("DELETE", "/api/v1/namespaces/default/configmaps?labelSelector=n%3D1");
+  CHECK(removed.status == 200);
+  CHECK(removed.json_body()["items"].as_array().size() == 2);
+  CHECK(f.call("GET", "/api/v1/namespaces/default/configmaps").json_body()["items"].as_array().size() == 3);
 }
 
 TEST_CASE("watch streams later changes, with selectors applied per change", "[apiserver][watch]") {
