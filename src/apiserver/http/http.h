@@ -47,6 +47,9 @@ class Responder {
   virtual boost::asio::awaitable<bool> start_stream(int status, std::string content_type) = 0;
   virtual boost::asio::awaitable<bool> write(std::string chunk) = 0;
   virtual boost::asio::awaitable<void> finish() = 0;
+  // Completes when the client goes away during a stream (a watch whose client is gone
+  // ends at once instead of at its timeout). Only meaningful after start_stream().
+  virtual boost::asio::awaitable<void> closed() = 0;
 };
 
 class Handler {

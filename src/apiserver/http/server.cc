@@ -87,6 +87,9 @@ class BeastResponder : public Responder {
   }
 
   asio::awaitable<bool> start_stream(int status, std::string content_type) override {
+    // A streamed response ends the connection: the client sends nothing more on it, so
+    // a read that completes means it has gone (closed() watches for that).
+    keep_alive_ = false;
     bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(status), version_};
     res.set(bhttp::field::content_type, content_type);
     res.set(bhttp::field::cache_control, "no-cache, private");
@@ -115,8 +118,20 @@ class BeastResponder : public Responder {
     failed_ = failed_ || ec;
   }
 
+  asio::awaitable<void> closed() override {
+    // An idle watch is not a stalled client: this read waits without a deadline (the
+    // writes set their own).
+    beast::get_lowest_layer(stream_).expires_never();
+    std::array<char, 512> sink;
+    for (;;) {
+      auto [ec, n] = co_await stream_.async_read_some(asio::buffer(sink), kTuple);
+      if (ec) co_return;
+    }
+  }
+
   bool sent() const { return sent_; }
   bool failed() const { return failed_; }
+  bool keep_alive() const { return keep_alive_; }
 
  private:
   TlsStream& stream_;
@@ -243,7 +258,7 @@ struct Server::Impl {
           co_await responder.send(failed);
         }
       }
-      if (responder.failed() || !keep_alive) break;
+      if (responder.failed() || !responder.keep_alive()) break;
     }
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
     co_await stream.async_shutdown(kTuple);

@@ -105,7 +105,8 @@ asio::awaitable<void> Api::watch(const Resource& r, const RequestInfo& info, con
     if (now >= deadline) break;
     auto wait = std::min<std::chrono::steady_clock::duration>(deadline - now, kBookmarkEvery);
     timer.expires_after(wait);
-    auto result = co_await (w->next() || timer.async_wait(asio::use_awaitable));
+    auto result = co_await (w->next() || timer.async_wait(asio::use_awaitable) || out.closed());
+    if (result.index() == 2) co_return;  // the client went away
     if (result.index() == 1) {
       if (bookmarks && std::chrono::steady_clock::now() < deadline) {
         json::object bookmark{{"kind", r.kind}, {"apiVersion", r.api_version()},

@@ -10,6 +10,9 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <fmt/format.h>
@@ -46,6 +49,11 @@ struct Recorder : http::Responder {
   asio::awaitable<void> finish() override {
     finished = true;
     co_return;
+  }
+  // The in-process client never goes away: wait until cancelled.
+  asio::awaitable<void> closed() override {
+    asio::steady_timer forever(co_await asio::this_coro::executor, asio::steady_timer::time_point::max());
+    co_await forever.async_wait(asio::use_awaitable);
   }
   json::object json_body() const { return json::parse(body).as_object(); }
 };
