@@ -80,7 +80,7 @@ struct Supervisor::State {
     } else {
       log::debug(kLog, "{} stopped", e.name);
     }
-    if (running == 0 && (stopping || started)) finish();
+    if (running == 0) finish();
   }
 
   void request_stop(const std::string& reason) {

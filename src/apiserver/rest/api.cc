@@ -14,13 +14,13 @@ http::Response json_response(int code, const json::value& body, std::string cont
   return {code, std::move(content_type), serialize(body), {}};
 }
 
-http::Response error_response(const ApiError& e) { return json_response(e.code, status_object(e)); }
-
 const Resource* resource_for(const RequestInfo& info) {
   return find_resource(info.group, info.version, info.resource);
 }
 
 }  // namespace
+
+http::Response error_response(const ApiError& e) { return json_response(e.code, status_object(e)); }
 
 std::string name_of(const json::object& o) { return string_at(o, "metadata.name"); }
 std::string namespace_of(const json::object& o) { return string_at(o, "metadata.namespace"); }

@@ -106,6 +106,7 @@ std::variant<std::shared_ptr<Selection>, ApiError> parse_selection(const Resourc
 bool matches(const Selection& s, const json::object& object);
 
 // Helpers shared by the handlers.
+http::Response error_response(const ApiError& e);
 std::string name_of(const json::object& o);
 std::string namespace_of(const json::object& o);
 

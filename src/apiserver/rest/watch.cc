@@ -32,8 +32,6 @@ std::string event_line(const Resource& r, const char* type, const json::object& 
   return serialize(json::object{{"type", type}, {"object", std::move(encoded)}}) + "\n";
 }
 
-http::Response error_reply(const ApiError& e) { return {e.code, "application/json", serialize(status_object(e)), {}}; }
-
 std::optional<store::Revision> parse_revision(const std::string& text) {
   try {
     std::size_t used = 0;
@@ -50,7 +48,7 @@ asio::awaitable<void> Api::watch(const Resource& r, const RequestInfo& info, con
                                  http::Responder& out) {
   auto selection = parse_selection(r, req);
   if (auto* e = std::get_if<ApiError>(&selection)) {
-    auto res = error_reply(*e);
+    auto res = error_response(*e);
     co_await out.send(res);
     co_return;
   }
@@ -74,7 +72,7 @@ asio::awaitable<void> Api::watch(const Resource& r, const RequestInfo& info, con
   if (rv.empty() || rv == "0") {
     auto listed = co_await store_->list(prefix);
     if (!listed) {
-      auto res = error_reply(internal(listed.error().message()));
+      auto res = error_response(internal(listed.error().message()));
       co_await out.send(res);
       co_return;
     }
@@ -86,7 +84,7 @@ asio::awaitable<void> Api::watch(const Resource& r, const RequestInfo& info, con
   } else if (auto parsed = parse_revision(rv)) {
     from = *parsed;
   } else {
-    auto res = error_reply(bad_request(fmt::format("invalid resource version \"{}\"", rv)));
+    auto res = error_response(bad_request(fmt::format("invalid resource version \"{}\"", rv)));
     co_await out.send(res);
     co_return;
   }
