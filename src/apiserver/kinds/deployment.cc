@@ -160,15 +160,7 @@ FieldErrors validate_deployment_status_update(const json::object& obj, const jso
   validate_nonnegative_fields(r, *status, path,
                               {"observedGeneration", "replicas", "updatedReplicas", "readyReplicas",
                                "availableReplicas", "unavailableReplicas", "collisionCount"});
-  int64_t replicas = find_int(*status, "replicas").value_or(0);
-  int64_t updated = find_int(*status, "updatedReplicas").value_or(0);
-  int64_t ready = find_int(*status, "readyReplicas").value_or(0);
-  int64_t available = find_int(*status, "availableReplicas").value_or(0);
-  const std::string msg = "cannot be greater than status.replicas";
-  if (updated > replicas) r.add(invalid(path.child("updatedReplicas"), updated, msg));
-  if (ready > replicas) r.add(invalid(path.child("readyReplicas"), ready, msg));
-  if (available > replicas) r.add(invalid(path.child("availableReplicas"), available, msg));
-  if (available > ready) r.add(invalid(path.child("availableReplicas"), available, "cannot be greater than readyReplicas"));
+  validate_counts_within_replicas(r, *status, path, {"updatedReplicas", "readyReplicas", "availableReplicas"});
   const json::object* old_status = find_object(old, "status");
   std::optional<int64_t> old_collisions = old_status != nullptr ? find_int(*old_status, "collisionCount") : std::nullopt;
   std::optional<int64_t> collisions = find_int(*status, "collisionCount");

@@ -59,15 +59,7 @@ FieldErrors validate_replicaset_status_update(const json::object& obj, const jso
   validate_nonnegative_fields(r, *status, path,
                               {"replicas", "fullyLabeledReplicas", "readyReplicas", "availableReplicas",
                                "observedGeneration"});
-  int64_t replicas = find_int(*status, "replicas").value_or(0);
-  int64_t labeled = find_int(*status, "fullyLabeledReplicas").value_or(0);
-  int64_t ready = find_int(*status, "readyReplicas").value_or(0);
-  int64_t available = find_int(*status, "availableReplicas").value_or(0);
-  const std::string msg = "cannot be greater than status.replicas";
-  if (labeled > replicas) r.add(invalid(path.child("fullyLabeledReplicas"), labeled, msg));
-  if (ready > replicas) r.add(invalid(path.child("readyReplicas"), ready, msg));
-  if (available > replicas) r.add(invalid(path.child("availableReplicas"), available, msg));
-  if (available > ready) r.add(invalid(path.child("availableReplicas"), available, "cannot be greater than readyReplicas"));
+  validate_counts_within_replicas(r, *status, path, {"fullyLabeledReplicas", "readyReplicas", "availableReplicas"});
   dedupe(errs);
   return errs;
 }

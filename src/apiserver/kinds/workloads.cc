@@ -107,4 +107,16 @@ void validate_nonnegative_fields(Reader& r, const json::object& parent, const Fi
   }
 }
 
+void validate_counts_within_replicas(Reader& r, const json::object& status, const FieldPath& path,
+                                     std::initializer_list<std::string_view> counts) {
+  int64_t replicas = find_int(status, "replicas").value_or(0);
+  for (std::string_view key : counts) {
+    int64_t n = find_int(status, key).value_or(0);
+    if (n > replicas) r.add(invalid(path.child(key), n, "cannot be greater than status.replicas"));
+  }
+  int64_t ready = find_int(status, "readyReplicas").value_or(0);
+  int64_t available = find_int(status, "availableReplicas").value_or(0);
+  if (available > ready) r.add(invalid(path.child("availableReplicas"), available, "cannot be greater than readyReplicas"));
+}
+
 }  // namespace kscratch::apiserver::kinds

@@ -21,6 +21,11 @@ void validate_selector_unchanged(Reader& r, const boost::json::object& obj, cons
 void validate_nonnegative_fields(Reader& r, const boost::json::object& parent, const FieldPath& path,
                                  std::initializer_list<std::string_view> keys);
 
+// Status counts that cannot exceed status.replicas, and availableReplicas that cannot
+// exceed readyReplicas, checked in the order given as upstream's ValidateXStatus does.
+void validate_counts_within_replicas(Reader& r, const boost::json::object& status, const FieldPath& path,
+                                     std::initializer_list<std::string_view> counts);
+
 const boost::json::object& spec_or_empty(const boost::json::object& obj);
 
 }  // namespace kscratch::apiserver::kinds
