@@ -56,4 +56,8 @@ boost::asio::awaitable<void> ApiServer::run() {
 
 std::uint16_t ApiServer::port() const { return impl_->server.bound_port(); }
 
+http::Handler& ApiServer::handler() { return impl_->api; }
+
+bool ApiServer::ready() const { return impl_->api.ready(); }
+
 }  // namespace kscratch::apiserver

@@ -7,7 +7,7 @@
 
 #include "bench.h"
 #include "histogram.h"
-#include "https_client.h"
+#include "kscratch/client/https_connection.h"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -37,6 +37,9 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 namespace po = boost::program_options;
 using Clock = std::chrono::steady_clock;
+using client::HttpResponse;
+using client::HttpsConnection;
+using client::TlsClientContext;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 struct Options {
@@ -113,9 +116,9 @@ class ApiBench {
   ApiBench(const Options& o, const pki::Kubeconfig& config) : o_(o), config_(config), tls_(config) {
     collection_ = fmt::format("/api/v1/namespaces/{}/configmaps", o_.namespace_);
     for (int c = 0; c < o_.clients; ++c) {
-      clients_.push_back(std::make_unique<HttpsClient>(io_, tls_, config_.server, config_.token));
+      clients_.push_back(std::make_unique<HttpsConnection>(io_.get_executor(), tls_, config_.server, config_.token));
     }
-    watcher_ = std::make_unique<HttpsClient>(io_, tls_, config_.server, config_.token);
+    watcher_ = std::make_unique<HttpsConnection>(io_.get_executor(), tls_, config_.server, config_.token);
   }
 
   int run() {
@@ -136,7 +139,7 @@ class ApiBench {
 
  private:
   // Fails loudly on an unexpected status: the setup steps must work for the figures to mean anything.
-  asio::awaitable<HttpResponse> expect(HttpsClient& c, const std::string& method, const std::string& target,
+  asio::awaitable<HttpResponse> expect(HttpsConnection& c, const std::string& method, const std::string& target,
                                        const std::string& body, int want, int also_ok = 0) {
     auto res = co_await c.request(method, target, body);
     if (res.status != want && res.status != also_ok) {
@@ -330,8 +333,8 @@ class ApiBench {
   const pki::Kubeconfig& config_;
   asio::io_context io_{1};
   TlsClientContext tls_;
-  std::vector<std::unique_ptr<HttpsClient>> clients_;
-  std::unique_ptr<HttpsClient> watcher_;
+  std::vector<std::unique_ptr<HttpsConnection>> clients_;
+  std::unique_ptr<HttpsConnection> watcher_;
   std::string collection_;
   Clock::time_point started_, deadline_;
   Histogram create_, get_, list_, watch_;

@@ -14,14 +14,19 @@
 
 namespace kscratch::testing {
 
+// co_spawn's completion handler needs a default-constructible result; T need not be.
+template <class T>
+boost::asio::awaitable<void> store_result(boost::asio::awaitable<T> a, std::optional<T>& out) {
+  out.emplace(co_await std::move(a));
+}
+
 template <class T>
 T run_coro(boost::asio::io_context& io, boost::asio::awaitable<T> a) {
   std::optional<T> out;
   std::exception_ptr error;
   bool done = false;
-  boost::asio::co_spawn(io, std::move(a), [&](std::exception_ptr e, T v) {
+  boost::asio::co_spawn(io, store_result(std::move(a), out), [&](std::exception_ptr e) {
     error = e;
-    if (!e) out.emplace(std::move(v));
     done = true;
   });
   io.restart();

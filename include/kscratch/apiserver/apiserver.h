@@ -17,6 +17,10 @@ class io_context;
 
 namespace kscratch::apiserver {
 
+namespace http {
+class Handler;
+}
+
 struct BearerToken {
   std::string token;
   std::string user;
@@ -44,6 +48,11 @@ class ApiServer {
   // Creates the default namespaces, then serves until cancelled (a supervisor task).
   boost::asio::awaitable<void> run();
   std::uint16_t port() const;
+  // The REST handler behind the listener: the in-process client transport calls it
+  // directly, with no sockets or TLS (as upstream's loopback client, minus the loopback).
+  http::Handler& handler();
+  // True once the default namespaces exist (what /readyz reports).
+  bool ready() const;
 
  private:
   struct Impl;

@@ -13,11 +13,12 @@ struct Error {
   std::string message;
 };
 
-template <class T>
+// E is the error type: Error by default; the API client uses its own with a status code.
+template <class T, class E = Error>
 class [[nodiscard]] Expected {
  public:
   Expected(T value) : v_(std::move(value)) {}            // NOLINT: implicit on purpose
-  Expected(Error error) : v_(std::move(error)) {}        // NOLINT: implicit on purpose
+  Expected(E error) : v_(std::move(error)) {}            // NOLINT: implicit on purpose
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -30,10 +31,10 @@ class [[nodiscard]] Expected {
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 
-  const Error& error() const { return std::get<1>(v_); }
+  const E& error() const { return std::get<1>(v_); }
 
  private:
-  std::variant<T, Error> v_;
+  std::variant<T, E> v_;
 };
 
 // For operations that succeed with nothing to return.

@@ -1,4 +1,4 @@
-#include "http.h"
+#include "kscratch/apiserver/http.h"
 
 #include <cctype>
 

@@ -3,7 +3,7 @@
 // connection on the loop, keep-alive, a timeout on every read and write, chunked
 // streaming, and a graceful stop that lets in-flight requests finish.
 
-#include "http.h"
+#include "kscratch/apiserver/http.h"
 
 #include <boost/asio/awaitable.hpp>
 

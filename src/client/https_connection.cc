@@ -1,6 +1,6 @@
-// The benchmark's only translation unit with Beast and Asio's SSL (see https_client.h).
+// The client's only translation unit with Beast and Asio's SSL (see https_connection.h).
 
-#include "https_client.h"
+#include "kscratch/client/https_connection.h"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
@@ -14,7 +14,7 @@
 #include <functional>
 #include <stdexcept>
 
-namespace kscratch::bench {
+namespace kscratch::client {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -83,8 +83,8 @@ TlsClientContext::TlsClientContext(const pki::Kubeconfig& config) : impl_(std::m
 
 TlsClientContext::~TlsClientContext() = default;
 
-struct HttpsClient::Impl {
-  asio::io_context& io;
+struct HttpsConnection::Impl {
+  asio::any_io_executor io;
   ssl::context& tls;
   std::string host, port, token;
   std::chrono::seconds timeout = kDefaultTimeout;
@@ -97,7 +97,7 @@ struct HttpsClient::Impl {
   std::string pending;
   std::function<std::size_t(std::uint64_t, beast::string_view, beast::error_code&)> on_chunk;
 
-  Impl(asio::io_context& i, ssl::context& t) : io(i), tls(t) {
+  Impl(asio::any_io_executor i, ssl::context& t) : io(i), tls(t) {
     on_chunk = [this](std::uint64_t, beast::string_view body, beast::error_code&) {
       pending.append(body.data(), body.size());
       return body.size();
@@ -128,35 +128,39 @@ struct HttpsClient::Impl {
     if (hec) fail(hec);
   }
 
-  bhttp::request<bhttp::string_body> make_request(const std::string& method, const std::string& target,
-                                                   const std::string& body) {
-    bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), target, 11};
+  bhttp::request<bhttp::string_body> make_request(const HttpRequest& in) {
+    bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(in.method), in.target, 11};
     req.set(bhttp::field::host, host);
-    req.set(bhttp::field::user_agent, "kscratch-bench");
-    req.set(bhttp::field::accept, "application/json");
+    req.set(bhttp::field::user_agent, "kscratch");
+    req.set(bhttp::field::accept, in.accept);
     if (!token.empty()) req.set(bhttp::field::authorization, "Bearer " + token);
-    if (!body.empty()) req.set(bhttp::field::content_type, "application/json");
-    req.body() = body;
+    if (!in.body.empty()) req.set(bhttp::field::content_type, in.content_type.empty() ? "application/json" : in.content_type);
+    req.body() = in.body;
     req.keep_alive(true);
     req.prepare_payload();
     return req;
   }
 };
 
-HttpsClient::HttpsClient(asio::io_context& io, TlsClientContext& tls, const std::string& server,
-                         const std::string& token)
+HttpsConnection::HttpsConnection(asio::any_io_executor io, TlsClientContext& tls, const std::string& server,
+                                 const std::string& token)
     : impl_(std::make_unique<Impl>(io, tls.impl().ctx)) {
   std::tie(impl_->host, impl_->port) = split_server(server);
   impl_->token = token;
 }
 
-HttpsClient::~HttpsClient() = default;
+HttpsConnection::~HttpsConnection() = default;
 
-asio::awaitable<HttpResponse> HttpsClient::request(const std::string& method, const std::string& target,
-                                                   const std::string& body) {
+asio::awaitable<HttpResponse> HttpsConnection::request(const std::string& method, const std::string& target,
+                                                       const std::string& body) {
+  HttpRequest in{method, target, {}, body};
+  co_return co_await request(in);
+}
+
+asio::awaitable<HttpResponse> HttpsConnection::request(const HttpRequest& in) {
   auto& d = *impl_;
   if (!d.stream) co_await d.connect();
-  auto req = d.make_request(method, target, body);
+  auto req = d.make_request(in);
   beast::get_lowest_layer(*d.stream).expires_after(d.timeout);
   auto [wec, wn] = co_await bhttp::async_write(*d.stream, req, kTuple);
   if (wec) d.fail(wec);
@@ -172,11 +176,11 @@ asio::awaitable<HttpResponse> HttpsClient::request(const std::string& method, co
   co_return out;
 }
 
-asio::awaitable<int> HttpsClient::open_stream(const std::string& target) {
+asio::awaitable<int> HttpsConnection::open_stream(const std::string& target) {
   auto& d = *impl_;
   if (!d.stream) co_await d.connect();
-  std::string no_body;
-  auto req = d.make_request("GET", target, no_body);
+  HttpRequest in{"GET", target, {}, {}};
+  auto req = d.make_request(in);
   beast::get_lowest_layer(*d.stream).expires_after(d.timeout);
   auto [wec, wn] = co_await bhttp::async_write(*d.stream, req, kTuple);
   if (wec) d.fail(wec);
@@ -189,7 +193,7 @@ asio::awaitable<int> HttpsClient::open_stream(const std::string& target) {
   co_return static_cast<int>(d.stream_parser->get().result_int());
 }
 
-asio::awaitable<std::optional<std::string>> HttpsClient::next_line() {
+asio::awaitable<std::optional<std::string>> HttpsConnection::next_line() {
   auto& d = *impl_;
   for (;;) {
     if (auto nl = d.pending.find('\n'); nl != std::string::npos) {
@@ -205,11 +209,34 @@ asio::awaitable<std::optional<std::string>> HttpsClient::next_line() {
   }
 }
 
-void HttpsClient::set_timeout(std::chrono::seconds timeout) { impl_->timeout = timeout; }
+asio::awaitable<std::optional<std::string>> HttpsConnection::next_chunk() {
+  auto& d = *impl_;
+  for (;;) {
+    if (!d.pending.empty()) {
+      std::string out = std::move(d.pending);
+      d.pending.clear();
+      co_return out;
+    }
+    if (!d.stream || !d.stream_parser || d.stream_parser->is_done()) co_return std::nullopt;
+    beast::get_lowest_layer(*d.stream).expires_never();
+    auto [ec, n] = co_await bhttp::async_read_some(*d.stream, d.buffer, *d.stream_parser, kTuple);
+    if (ec) co_return std::nullopt;
+  }
+}
 
-void HttpsClient::close() {
+asio::awaitable<std::string> HttpsConnection::read_rest() {
+  std::string body;
+  while (auto chunk = co_await next_chunk()) body += *chunk;
+  // A non-chunked body arrives through the parser's own buffer, not the chunk callback.
+  if (impl_->stream_parser) body += impl_->stream_parser->get().body();
+  co_return body;
+}
+
+void HttpsConnection::set_timeout(std::chrono::seconds timeout) { impl_->timeout = timeout; }
+
+void HttpsConnection::close() {
   // Only the socket: a read may be pending on the stream, which must outlive it.
   if (impl_->stream) beast::get_lowest_layer(*impl_->stream).close();
 }
 
-}  // namespace kscratch::bench
+}  // namespace kscratch::client

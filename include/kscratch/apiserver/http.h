@@ -1,0 +1,66 @@
+#pragma once
+// The apiserver's view of HTTP, free of Beast: a parsed request, a response, and a
+// responder that either sends one response or streams chunks (watches, logs). Only
+// server.cc includes Beast and OpenSSL, so the REST code compiles quickly. It is public
+// because the in-process API client (kscratch/client) calls a Handler directly.
+
+#include <boost/asio/awaitable.hpp>
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace kscratch::apiserver::http {
+
+struct Request {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // decoded path, without the query
+  std::multimap<std::string, std::string> query;  // decoded
+  std::map<std::string, std::string> headers;    // names in lower case
+  std::string body;
+  // Who sent it (set by authentication before the handler runs).
+  std::string user;
+  std::vector<std::string> groups;
+
+  std::string header(std::string_view name) const;
+  // The first value of a query parameter, or "" (and has_param tells them apart).
+  std::string param(std::string_view name) const;
+  bool has_param(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+class Responder {
+ public:
+  virtual ~Responder() = default;
+  // NOTE: by reference, and callers pass named objects: g++ 12.2 double-frees aggregates
+  // passed by value (or as braced temporaries) into coroutines.
+  virtual boost::asio::awaitable<void> send(const Response& response) = 0;
+  // Starts a chunked response; then write() each chunk (false once the client is gone)
+  // and finish().
+  virtual boost::asio::awaitable<bool> start_stream(int status, std::string content_type) = 0;
+  virtual boost::asio::awaitable<bool> write(std::string chunk) = 0;
+  virtual boost::asio::awaitable<void> finish() = 0;
+  // Completes when the client goes away during a stream (a watch whose client is gone
+  // ends at once instead of at its timeout). Only meaningful after start_stream().
+  virtual boost::asio::awaitable<void> closed() = 0;
+};
+
+class Handler {
+ public:
+  virtual ~Handler() = default;
+  virtual boost::asio::awaitable<void> handle(Request& request, Responder& responder) = 0;
+};
+
+// Splits "a=b&c=%20d" into decoded pairs; '+' is a space as in forms.
+std::multimap<std::string, std::string> parse_query(std::string_view query);
+std::string percent_decode(std::string_view s);
+
+}  // namespace kscratch::apiserver::http
