@@ -1,11 +1,6 @@
 #include "kscratch/client/shared_informers.h"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/deferred.hpp>
-#include <boost/asio/experimental/parallel_group.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include "kscratch/runtime/together.h"
 
 #include <vector>
 
@@ -23,13 +18,9 @@ Informer& SharedInformers::get(const Kind& kind) {
 }
 
 asio::awaitable<void> SharedInformers::run() {
-  auto ex = co_await asio::this_coro::executor;
-  using Op = decltype(asio::co_spawn(ex, std::declval<asio::awaitable<void>>(), asio::deferred));
-  std::vector<Op> ops;
-  for (auto& [path, informer] : informers_) ops.push_back(asio::co_spawn(ex, informer->run(), asio::deferred));
-  // All run until cancelled; cancelling this task cancels every informer.
-  co_await asio::experimental::make_parallel_group(std::move(ops))
-      .async_wait(asio::experimental::wait_for_one(), asio::as_tuple(asio::use_awaitable));
+  std::vector<asio::awaitable<void>> tasks;
+  for (auto& [path, informer] : informers_) tasks.push_back(informer->run());
+  co_await runtime::run_together(std::move(tasks));
 }
 
 asio::awaitable<void> SharedInformers::wait_for_sync() {
