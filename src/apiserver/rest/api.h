@@ -54,9 +54,16 @@ class Api : public http::Handler {
   // crud.cc
   asio::awaitable<Outcome> get(const Resource& r, const RequestInfo& info);
   asio::awaitable<Outcome> create(const Resource& r, const RequestInfo& info, const http::Request& req);
+  // Creates a decoded object; `manager` (nullptr when an apply already set managedFields)
+  // becomes the owner of its fields.
+  asio::awaitable<Outcome> create_object(const Resource& r, const RequestInfo& info, const http::Request& req,
+                                         json::object& object, const std::string* manager,
+                                         std::vector<std::pair<std::string, std::string>>& warnings);
   asio::awaitable<Outcome> bind(const Resource& r, const RequestInfo& info, const http::Request& req);
   asio::awaitable<Outcome> update(const Resource& r, const RequestInfo& info, const http::Request& req);
   asio::awaitable<Outcome> patch(const Resource& r, const RequestInfo& info, const http::Request& req);
+  asio::awaitable<Outcome> server_side_apply(const Resource& r, const RequestInfo& info, const http::Request& req,
+                                             const json::value& config, const std::string& manager);
   asio::awaitable<Outcome> remove(const Resource& r, const RequestInfo& info, const http::Request& req);
   // Reads, changes and writes back one object with compare-and-swap, retrying on
   // conflicts when the caller did not pin a resourceVersion (GuaranteedUpdate).

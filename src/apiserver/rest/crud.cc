@@ -1,8 +1,10 @@
 // Single-object verbs: get, create, update (PUT), patch, delete, and the status and
-// scale subresources, with upstream's metadata rules.
+// scale subresources, with upstream's metadata rules; every write records its manager in
+// metadata.managedFields, and application/apply-patch+yaml is server-side apply.
 
 #include "api.h"
 
+#include "../fieldmanager/fieldmanager.h"
 #include "../kinds/kinds.h"
 
 #include "kscratch/apimachinery/duration.h"
@@ -11,6 +13,8 @@
 #include "kscratch/apimachinery/validation.h"
 
 #include <fmt/format.h>
+
+#include <cctype>
 
 namespace kscratch::apiserver::rest {
 
@@ -142,6 +146,86 @@ std::optional<ApiError> check_identity(const Resource& r, const RequestInfo& inf
   return std::nullopt;
 }
 
+// The scope the field manager tracks a write in: the kind's list keys and the subresource.
+fieldmanager::Scope field_scope(const Resource& r, const std::string& subresource) {
+  fieldmanager::Scope scope;
+  scope.schema = r.patch_schema;
+  scope.api_version = r.api_version();
+  scope.kind = r.kind;
+  scope.subresource = subresource;
+  scope.status_subresource = r.has_status;
+  return scope;
+}
+
+// An invalid CreateOptions/UpdateOptions/PatchOptions, as upstream's NewInvalid for the
+// meta.k8s.io kind: `PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: ...`.
+ApiError invalid_options(const std::string& options_kind, const FieldErrors& errors) {
+  std::string list;
+  json::array causes;
+  for (const auto& e : errors) {
+    list += (list.empty() ? "" : ", ") + error_text(e);
+    causes.push_back(json::object{{"reason", cause_reason(e.type)}, {"message", cause_message(e)}, {"field", e.field}});
+  }
+  auto message = fmt::format("{}.meta.k8s.io \"\" is invalid: {}", options_kind, errors.size() == 1 ? list : "[" + list + "]");
+  return {422, "Invalid", message,
+          json::object{{"group", "meta.k8s.io"}, {"kind", options_kind}, {"causes", std::move(causes)}}};
+}
+
+// Who makes this write: the fieldManager parameter (required for apply), else the
+// User-Agent's product name, as upstream's managerOrUserAgent. Validated as upstream's
+// ValidatePatchOptions / ValidateFieldManager.
+std::variant<std::string, ApiError> field_manager(const http::Request& req, const std::string& options_kind,
+                                                  bool apply) {
+  auto manager = req.param("fieldManager");
+  FieldErrors errors;
+  if (options_kind == "PatchOptions" && !apply && req.has_param("force")) {
+    errors.push_back({FieldErrorType::forbidden, "force", nullptr, "may not be specified for non-apply patch"});
+  }
+  if (apply && manager.empty()) {
+    errors.push_back({FieldErrorType::required, "fieldManager", nullptr, "is required for apply patch"});
+  }
+  if (manager.size() > fieldmanager::kMaxManagerLength) {
+    errors.push_back({FieldErrorType::too_long, "fieldManager", nullptr,
+                      fmt::format("may not be more than {} bytes", fieldmanager::kMaxManagerLength)});
+  }
+  for (char c : manager) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      errors.push_back({FieldErrorType::invalid, "fieldManager", json::value(manager),
+                        fmt::format("invalid character U+{:04X}", static_cast<unsigned>(u))});
+      break;
+    }
+  }
+  if (!errors.empty()) return invalid_options(options_kind, errors);
+  if (manager.empty()) manager = fieldmanager::manager_from_user_agent(req.header("user-agent"));
+  return manager;
+}
+
+// An apply's conflicts as upstream's NewApplyConflict: 409 Conflict, one cause per field.
+ApiError apply_error(const fieldmanager::ApplyError& e) {
+  if (e.conflicts.empty()) return {e.code, e.code == 409 ? "Conflict" : "BadRequest", e.message, {}};
+  json::array causes;
+  for (const auto& c : e.conflicts) {
+    causes.push_back(json::object{{"type", "FieldManagerConflict"}, {"message", "conflict with " + c.manager}, {"field", c.field}});
+  }
+  return {409, "Conflict", e.message, json::object{{"causes", std::move(causes)}}};
+}
+
+// Records `updated`'s changes from `current` (nullptr on create) for `manager`.
+void track(const Resource& r, const std::string& subresource, const json::object* current, json::object& updated,
+           const std::string& manager) {
+  fieldmanager::track_update(field_scope(r, subresource), current, updated, manager, now_rfc3339());
+}
+
+// prepare_update, then the write recorded in managedFields.
+std::variant<json::object, ApiError> prepare_tracked_update(const Resource& r, const std::string& subresource,
+                                                            const json::object& old, json::object updated,
+                                                            const std::string& manager) {
+  auto prepared = prepare_update(r, subresource == "scale" ? "" : subresource, old, std::move(updated));
+  if (auto* o = std::get_if<json::object>(&prepared)) track(r, subresource, &old, *o, manager);
+  return prepared;
+}
+
 }  // namespace
 
 asio::awaitable<Outcome> Api::get(const Resource& r, const RequestInfo& info) {
@@ -194,7 +278,15 @@ asio::awaitable<Outcome> Api::create(const Resource& r, const RequestInfo& info,
   std::vector<std::pair<std::string, std::string>> warnings;
   bool json_text = req.header("content-type").find("json") != std::string::npos;
   if (auto e = check_fields(r, value, json_text ? std::string_view(req.body) : std::string_view(), req, warnings)) co_return *e;
+  auto manager = field_manager(req, "CreateOptions", false);
+  if (auto* e = std::get_if<ApiError>(&manager)) co_return *e;
   auto o = std::move(value.get_object());
+  co_return co_await create_object(r, info, req, o, &std::get<std::string>(manager), warnings);
+}
+
+asio::awaitable<Outcome> Api::create_object(const Resource& r, const RequestInfo& info, const http::Request& req,
+                                            json::object& o, const std::string* manager,
+                                            std::vector<std::pair<std::string, std::string>>& warnings) {
   if (auto e = check_identity(r, info, o)) co_return *e;
 
   auto& meta = child_object(o, "metadata");
@@ -208,6 +300,7 @@ asio::awaitable<Outcome> Api::create(const Resource& r, const RequestInfo& info,
     co_return invalid(r, "", {{FieldErrorType::required, "metadata.name", nullptr, "name or generateName is required"}});
   }
   prepare_create(r, o);
+  if (manager) track(r, "", nullptr, o, *manager);
   ServiceAllocations mine;
   if (r.kind == "Service") {
     auto used = co_await service_allocations();
@@ -315,6 +408,9 @@ asio::awaitable<Outcome> Api::update(const Resource& r, const RequestInfo& info,
   auto& value = std::get<json::value>(decoded);
   if (!value.is_object()) co_return bad_request("the body is not a JSON object");
   auto body = std::move(value.get_object());
+  auto manager_or = field_manager(req, "UpdateOptions", false);
+  if (auto* e = std::get_if<ApiError>(&manager_or)) co_return *e;
+  const auto& manager = std::get<std::string>(manager_or);
 
   if (info.subresource == "scale") {
     auto* replicas = find_path(body, "spec.replicas");
@@ -326,7 +422,7 @@ asio::awaitable<Outcome> Api::update(const Resource& r, const RequestInfo& info,
     Mutation m = [&](const json::object& current) -> std::variant<json::object, ApiError> {
       json::object next = current;
       child_object(next, "spec")["replicas"] = want;
-      return prepare_update(r, "", current, std::move(next));
+      return prepare_tracked_update(r, "scale", current, std::move(next), manager);
     };
     co_return co_await guaranteed_update(r, info, m, dry_run(req));
   }
@@ -336,7 +432,9 @@ asio::awaitable<Outcome> Api::update(const Resource& r, const RequestInfo& info,
   if (name_of(body) != info.name) {
     co_return bad_request(fmt::format("the name of the object ({}) does not match the name on the URL ({})", name_of(body), info.name));
   }
-  Mutation m = [&](const json::object& current) { return prepare_update(r, info.subresource, current, body); };
+  Mutation m = [&](const json::object& current) {
+    return prepare_tracked_update(r, info.subresource, current, body, manager);
+  };
   auto outcome = co_await guaranteed_update(r, info, m, dry_run(req));
   if (auto* reply = std::get_if<Reply>(&outcome)) reply->headers = std::move(warnings);
   co_return outcome;
@@ -351,21 +449,14 @@ asio::awaitable<Outcome> Api::patch(const Resource& r, const RequestInfo& info, 
     co_return unsupported_media_type(type);
   }
   if (type == "application/strategic-merge-patch+json" && !r.patch_schema) co_return unsupported_media_type(type);
+  auto manager_or = field_manager(req, "PatchOptions", apply);
+  if (auto* e = std::get_if<ApiError>(&manager_or)) co_return *e;
+  const auto& manager = std::get<std::string>(manager_or);
   auto decoded = decode_body(req.body, apply ? "application/yaml" : "application/json");
   if (auto* e = std::get_if<ApiError>(&decoded)) co_return *e;
   auto patch_doc = std::move(std::get<json::value>(decoded));
-
-  if (apply) {
-    // Server-side apply: create when missing.
-    auto existing = co_await store_->get(object_key(r, info.namespace_, info.name));
-    if (!existing && existing.error() == store::Errc::not_found) {
-      if (!patch_doc.is_object()) co_return bad_request("the applied configuration is not an object");
-      http::Request create_req = req;
-      create_req.body = serialize(patch_doc);
-      create_req.headers["content-type"] = "application/json";
-      co_return co_await create(r, info, create_req);
-    }
-  }
+  // Server-side apply through /scale stays a merge of the Scale (tracked as an update).
+  if (apply && info.subresource != "scale") co_return co_await server_side_apply(r, info, req, patch_doc, manager);
 
   std::vector<std::pair<std::string, std::string>> warnings;
   Mutation m = [&](const json::object& current) -> std::variant<json::object, ApiError> {
@@ -379,8 +470,7 @@ asio::awaitable<Outcome> Api::patch(const Resource& r, const RequestInfo& info, 
     } else if (type == "application/merge-patch+json") {
       patched = apimachinery::apply_merge_patch(base, patch_doc);
     } else {
-      // Strategic merge patch; server-side apply on an existing object merges the
-      // applied configuration the same way (field ownership is not tracked yet).
+      // Strategic merge patch (or an apply to /scale, merged the same way).
       if (r.patch_schema && info.subresource != "scale") {
         auto p = apimachinery::apply_strategic_merge_patch(base, patch_doc, *r.patch_schema);
         if (!p) return bad_request(p.error().message);
@@ -399,7 +489,7 @@ asio::awaitable<Outcome> Api::patch(const Resource& r, const RequestInfo& info, 
       json::object next = current;
       child_object(next, "spec")["replicas"] = replicas->get_int64();
       child_object(next, "metadata").erase("resourceVersion");
-      return prepare_update(r, "", current, std::move(next));
+      return prepare_tracked_update(r, "scale", current, std::move(next), manager);
     }
     if (name_of(obj) != info.name) return bad_request("metadata.name cannot be changed by a patch");
     if (auto e = check_fields(r, patched, {}, req, warnings)) return *e;
@@ -407,6 +497,56 @@ asio::awaitable<Outcome> Api::patch(const Resource& r, const RequestInfo& info, 
     // A patch's resourceVersion is a precondition only when the patch itself sets it.
     bool pinned = patch_doc.is_object() && find_path(patch_doc.get_object(), "metadata.resourceVersion");
     if (!pinned) child_object(obj, "metadata").erase("resourceVersion");
+    return prepare_tracked_update(r, info.subresource, current, std::move(obj), manager);
+  };
+  auto outcome = co_await guaranteed_update(r, info, m, dry_run(req));
+  if (auto* reply = std::get_if<Reply>(&outcome)) reply->headers = std::move(warnings);
+  co_return outcome;
+}
+
+// Server-side apply: the configuration merged into the live object (created when
+// missing) with field ownership, conflicts and pruning (../fieldmanager/).
+asio::awaitable<Outcome> Api::server_side_apply(const Resource& r, const RequestInfo& info, const http::Request& req,
+                                                const json::value& patch_doc, const std::string& manager) {
+  if (!patch_doc.is_object()) co_return bad_request("the applied configuration is not an object");
+  const auto& config = patch_doc.get_object();
+  auto version = string_at(config, "apiVersion");
+  if (version != r.api_version()) {
+    co_return bad_request(fmt::format("Incorrect version specified in apply patch. Specified patch version: {}, expected: {}",
+                                      version, r.api_version()));
+  }
+  auto config_name = string_at(config, "metadata.name");
+  if (!config_name.empty() && config_name != info.name) {
+    co_return bad_request(fmt::format("the name of the object ({}) does not match the name on the URL ({})", config_name, info.name));
+  }
+  std::vector<std::pair<std::string, std::string>> warnings;
+  if (auto e = check_fields(r, patch_doc, {}, req, warnings)) co_return *e;
+  // As upstream's query conversion of booleans: anything but 0, f and false is true.
+  auto force_text = req.param("force");
+  for (auto& c : force_text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  bool force = req.has_param("force") && force_text != "0" && force_text != "f" && force_text != "false";
+  auto scope = field_scope(r, info.subresource);
+
+  auto existing = co_await store_->get(object_key(r, info.namespace_, info.name));
+  if (!existing && existing.error() == store::Errc::not_found) {
+    if (!info.subresource.empty()) co_return not_found(r, info.name);
+    json::object nothing;
+    auto applied = fieldmanager::apply(scope, nothing, config, manager, force, now_rfc3339());
+    if (auto* e = std::get_if<fieldmanager::ApplyError>(&applied)) co_return apply_error(*e);
+    auto& o = std::get<json::object>(applied);
+    child_object(o, "metadata")["name"] = info.name;
+    co_return co_await create_object(r, info, req, o, nullptr, warnings);
+  }
+
+  // A resourceVersion in the configuration is a precondition.
+  const auto* pinned = find_path(config, "metadata.resourceVersion");
+  Mutation m = [&](const json::object& current) -> std::variant<json::object, ApiError> {
+    auto applied = fieldmanager::apply(scope, current, config, manager, force, now_rfc3339());
+    if (auto* e = std::get_if<fieldmanager::ApplyError>(&applied)) return apply_error(*e);
+    auto& obj = std::get<json::object>(applied);
+    if (auto e = check_identity(r, info, obj)) return *e;
+    if (pinned) child_object(obj, "metadata")["resourceVersion"] = *pinned;
+    else child_object(obj, "metadata").erase("resourceVersion");
     return prepare_update(r, info.subresource, current, std::move(obj));
   };
   auto outcome = co_await guaranteed_update(r, info, m, dry_run(req));

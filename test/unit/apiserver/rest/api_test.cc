@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -73,9 +75,12 @@ struct ApiFixture {
   }
   ~ApiFixture() { db->close(); }
 
+  std::string user_agent;  // sent when set
+
   Recorder call(const std::string& method, const std::string& target, const std::string& body = "",
                 const std::string& content_type = "application/json", const std::string& accept = "application/json") {
     http::Request req;
+    if (!user_agent.empty()) req.headers["user-agent"] = user_agent;
     req.method = method;
     auto q = target.find('?');
     req.path = target.substr(0, q);
@@ -236,4 +241,128 @@ TEST_CASE("watch streams later changes, with selectors applied per change", "[ap
   std::string text;
   for (auto& c : expired.chunks) text += c;
   CHECK(text.find(R"("code":410)") != std::string::npos);
+}
+
+namespace {
+
+// "manager/operation[/subresource]" of each managedFields entry.
+std::vector<std::string> managers_of(const json::object& o) {
+  std::vector<std::string> out;
+  auto meta = o.at("metadata").as_object();
+  if (!meta.contains("managedFields")) return out;
+  for (const auto& e : meta.at("managedFields").as_array()) {
+    const auto& eo = e.as_object();
+    auto line = std::string(eo.at("manager").as_string()) + "/" + std::string(eo.at("operation").as_string());
+    if (eo.contains("subresource")) line += "/" + std::string(eo.at("subresource").as_string());
+    out.push_back(line);
+  }
+  return out;
+}
+
+const char* kApplied = R"(apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, labels: {app: web}}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: "nginx:1.25"}]
+)";
+
+}  // namespace
+
+TEST_CASE("managedFields: creates and updates name their manager", "[apiserver][fieldmanager]") {
+  ApiFixture f;
+  f.user_agent = "kubectl/v1.32.0 (linux/amd64) kubernetes/70d3cc9";
+  auto created = f.call("POST", "/apis/apps/v1/namespaces/default/deployments", kDeployment);
+  REQUIRE(created.status == 201);
+  CHECK(managers_of(created.json_body()) == std::vector<std::string>{"kubectl/Update"});
+  auto entry = created.json_body()["metadata"].as_object()["managedFields"].as_array()[0].as_object();
+  CHECK(entry["apiVersion"] == "apps/v1");
+  CHECK(entry["fieldsType"] == "FieldsV1");
+  CHECK(entry["fieldsV1"].as_object()["f:spec"].as_object().contains("f:replicas"));
+
+  auto base = std::string("/apis/apps/v1/namespaces/default/deployments/web");
+  auto labeled = f.call("PATCH", base + "?fieldManager=kubectl-label", R"({"metadata":{"labels":{"tier":"fe"}}})",
+                        "application/merge-patch+json");
+  REQUIRE(labeled.status == 200);
+  auto after_label = managers_of(labeled.json_body());
+  std::sort(after_label.begin(), after_label.end());
+  CHECK(after_label == std::vector<std::string>{"kubectl-label/Update", "kubectl/Update"});
+  auto scaled = f.call("PATCH", base + "/scale", R"({"spec":{"replicas":5}})", "application/merge-patch+json");
+  REQUIRE(scaled.status == 200);
+  // Update entries are ordered by time, then manager: sort for a test that may cross a second.
+  auto after_scale = managers_of(f.call("GET", base).json_body());
+  std::sort(after_scale.begin(), after_scale.end());
+  CHECK(after_scale == std::vector<std::string>{"kubectl-label/Update", "kubectl/Update", "kubectl/Update/scale"});
+
+  auto too_long = f.call("POST", "/api/v1/namespaces/default/configmaps?fieldManager=" + std::string(129, 'x'),
+                         R"({"metadata":{"name":"c"}})");
+  CHECK(too_long.status == 422);
+  CHECK(too_long.json_body()["message"] ==
+        "CreateOptions.meta.k8s.io \"\" is invalid: fieldManager: Too long: may not be more than 128 bytes");
+  auto forced = f.call("PATCH", base + "?force=true", "{}", "application/merge-patch+json");
+  CHECK(forced.status == 422);
+  CHECK(forced.json_body()["message"] ==
+        "PatchOptions.meta.k8s.io \"\" is invalid: force: Forbidden: may not be specified for non-apply patch");
+}
+
+TEST_CASE("server-side apply: create, conflicts with causes, force", "[apiserver][fieldmanager]") {
+  ApiFixture f;
+  auto base = std::string("/apis/apps/v1/namespaces/default/deployments/web");
+  auto missing = f.call("PATCH", base, kApplied, "application/apply-patch+yaml");
+  CHECK(missing.status == 422);
+  CHECK(missing.json_body()["message"] ==
+        "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
+
+  auto created = f.call("PATCH", base + "?fieldManager=kubectl&force=false", kApplied, "application/apply-patch+yaml");
+  REQUIRE(created.status == 201);
+  CHECK(managers_of(created.json_body()) == std::vector<std::string>{"kubectl/Apply"});
+  auto fields = created.json_body()["metadata"].as_object()["managedFields"].as_array()[0].as_object()["fieldsV1"];
+  CHECK(boost::json::serialize(fields) ==
+        R"({"f:metadata":{"f:labels":{"f:app":{}}},"f:spec":{"f:replicas":{},"f:selector":{},"f:template":)"
+        R"({"f:metadata":{"f:labels":{"f:app":{}}},"f:spec":{"f:containers":{"k:{\"name\":\"web\"}":)"
+        R"({".":{},"f:image":{},"f:name":{}}}}}}})");
+
+  // Applying the same configuration again changes nothing.
+  auto again = f.call("PATCH", base + "?fieldManager=kubectl", kApplied, "application/apply-patch+yaml");
+  REQUIRE(again.status == 200);
+  CHECK(again.json_body()["metadata"].as_object()["resourceVersion"] ==
+        created.json_body()["metadata"].as_object()["resourceVersion"]);
+
+  REQUIRE(f.call("PATCH", base + "?fieldManager=kubectl-client-side-apply", R"({"spec":{"replicas":5}})",
+                 "application/strategic-merge-patch+json").status == 200);
+  std::string changed = kApplied;
+  changed.replace(changed.find("replicas: 2"), 11, "replicas: 3");
+  auto refused = f.call("PATCH", base + "?fieldManager=kubectl", changed, "application/apply-patch+yaml");
+  REQUIRE(refused.status == 409);
+  auto body = refused.json_body();
+  CHECK(body["reason"] == "Conflict");
+  CHECK(body["message"] ==
+        R"(Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.replicas)");
+  auto cause = body["details"].as_object()["causes"].as_array()[0].as_object();
+  CHECK(cause["type"] == "FieldManagerConflict");
+  CHECK(cause["message"] == R"(conflict with "kubectl-client-side-apply" using apps/v1)");
+  CHECK(cause["field"] == ".spec.replicas");
+
+  auto forced = f.call("PATCH", base + "?fieldManager=kubectl&force=true", changed, "application/apply-patch+yaml");
+  REQUIRE(forced.status == 200);
+  CHECK(forced.json_body()["spec"].as_object()["replicas"] == 3);
+  // The other manager owned only replicas: its entry is gone.
+  CHECK(managers_of(forced.json_body()) == std::vector<std::string>{"kubectl/Apply"});
+
+  // Dropping the label from the configuration removes it from the object.
+  std::string unlabeled = changed;
+  unlabeled.replace(unlabeled.find("labels: {app: web}}"), 19, "}");
+  auto pruned = f.call("PATCH", base + "?fieldManager=kubectl", unlabeled, "application/apply-patch+yaml");
+  REQUIRE(pruned.status == 200);
+  CHECK_FALSE(pruned.json_body()["metadata"].as_object().contains("labels"));
+
+  auto wrong_version = f.call("PATCH", base + "?fieldManager=kubectl", "apiVersion: apps/v2\nkind: Deployment\n",
+                              "application/apply-patch+yaml");
+  CHECK(wrong_version.status == 400);
+  CHECK(wrong_version.json_body()["message"] ==
+        "Incorrect version specified in apply patch. Specified patch version: apps/v2, expected: apps/v1");
 }
