@@ -4,6 +4,10 @@
 // the process cleanly.
 
 #include "kscratch/apiserver/apiserver.h"
+#include "kscratch/client/client.h"
+#include "kscratch/client/transport.h"
+#include "kscratch/controllers/controller_manager.h"
+#include "kscratch/scheduler/scheduler.h"
 #include "kscratch/pki/pki.h"
 #include "kscratch/runtime/supervisor.h"
 #include "kscratch/store/store.h"
@@ -84,6 +88,23 @@ int run_server(const ServerConfig& config) {
   runtime::Supervisor supervisor(io, config.shutdown_timeout);
   supervisor.add("store-maintenance", [db] { return db->run_maintenance(); });
   supervisor.add("apiserver", [&api] { return api.run(); });
+
+  // The control plane's own components reach the API in process, as the identities
+  // upstream gives them (which authorization will tell apart).
+  client::Client controller_client(
+      client::make_in_process_transport(api.handler(), "system:kube-controller-manager", {"system:authenticated"}),
+      "kube-controller-manager");
+  controllers::ControllerManagerOptions controller_options;
+  controller_options.cluster_cidr = config.cluster_cidr;
+  controller_options.node_monitor_grace_period = config.node_monitor_grace_period;
+  supervisor.add("controller-manager", [&] {
+    return controllers::run_controller_manager(controller_client, controller_options);
+  });
+  client::Client scheduler_client(
+      client::make_in_process_transport(api.handler(), "system:kube-scheduler", {"system:authenticated"}),
+      "default-scheduler");
+  scheduler::SchedulerOptions scheduler_options;
+  supervisor.add("scheduler", [&] { return scheduler::run_scheduler(scheduler_client, scheduler_options); });
   log::info(kLog, "kscratch server running (data dir {}, store revision {})", config.data_dir.string(),
             db->revision());
   int code = supervisor.run();

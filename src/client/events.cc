@@ -85,14 +85,15 @@ void EventRecorder::event(const json::object& object, std::string_view type, std
   std::string name = seen.name;
   asio::co_spawn(
       executor_,
-      [this, ev = std::move(ev), ns, name, repeat, count = seen.count, timestamp]() -> asio::awaitable<void> {
+      // The write refers to the client, not the recorder, so it may outlive the recorder.
+      [&client = client_, ev = std::move(ev), ns, name, repeat, count = seen.count, timestamp]() -> asio::awaitable<void> {
         if (repeat) {
           json::object patch{{"count", count}, {"lastTimestamp", timestamp}};
           json::value body(std::move(patch));
-          auto patched = co_await client_.patch(kinds::events, ns, name, PatchType::kMerge, body);
+          auto patched = co_await client.patch(kinds::events, ns, name, PatchType::kMerge, body);
           if (patched || !patched.error().not_found()) co_return;
         }
-        auto created = co_await client_.create(kinds::events, ns, ev);
+        auto created = co_await client.create(kinds::events, ns, ev);
         if (!created && !created.error().already_exists()) {
           log::warn("events", "recording {} for {}: {}", name, ns, created.error().message);
         }

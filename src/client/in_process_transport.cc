@@ -4,6 +4,7 @@
 
 #include "kscratch/apiserver/http.h"
 #include "kscratch/client/transport.h"
+#include "kscratch/runtime/together.h"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -28,7 +29,10 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 class Signal {
  public:
   explicit Signal(asio::any_io_executor ex) : timer_(ex, asio::steady_timer::time_point::max()) {}
-  asio::awaitable<void> wait() { co_await timer_.async_wait(kTuple); }
+  asio::awaitable<void> wait() {
+    co_await timer_.async_wait(kTuple);
+    co_await runtime::throw_if_cancelled();
+  }
   void notify() { timer_.cancel(); }
 
  private:

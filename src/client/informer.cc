@@ -2,6 +2,7 @@
 
 #include "kscratch/client/informer.h"
 
+#include "kscratch/runtime/together.h"
 #include "kscratch/util/log.h"
 
 #include <boost/asio/as_tuple.hpp>
@@ -116,7 +117,10 @@ asio::awaitable<void> Informer::wait_for_sync() {
     sync_signal_ = std::make_unique<asio::steady_timer>(co_await asio::this_coro::executor,
                                                         asio::steady_timer::time_point::max());
   }
-  while (!synced_) co_await sync_signal_->async_wait(kTuple);
+  while (!synced_) {
+    co_await sync_signal_->async_wait(kTuple);
+    co_await runtime::throw_if_cancelled();
+  }
 }
 
 ObjectPtr Informer::get(std::string_view key) const {

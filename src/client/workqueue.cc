@@ -2,6 +2,7 @@
 
 #include "kscratch/client/workqueue.h"
 
+#include "kscratch/runtime/together.h"
 #include "kscratch/util/log.h"
 
 #include <boost/asio/as_tuple.hpp>
@@ -64,7 +65,10 @@ int WorkQueue::requeues(const std::string& key) const {
 }
 
 asio::awaitable<std::optional<std::string>> WorkQueue::get() {
-  while (queue_.empty() && !shutting_down_) co_await wake_.async_wait(kTuple);
+  while (queue_.empty() && !shutting_down_) {
+    co_await wake_.async_wait(kTuple);
+    co_await runtime::throw_if_cancelled();
+  }
   if (queue_.empty()) co_return std::nullopt;
   std::string key = std::move(queue_.front());
   queue_.pop_front();
@@ -88,15 +92,17 @@ void WorkQueue::shut_down() {
 
 asio::awaitable<void> run_workers(WorkQueue& queue, int workers,
                                   std::function<asio::awaitable<bool>(const std::string& key)> reconcile) {
-  // The workers share the reconcile function, not this frame: when run_workers is
-  // cancelled it shuts the queue down and returns, and each worker ends after its current
-  // key. The queue must outlive them (its owner, a controller, lives for the process).
-  auto fn = std::make_shared<std::function<asio::awaitable<bool>(const std::string&)>>(std::move(reconcile));
-  auto worker = [&queue, fn]() -> asio::awaitable<void> {
+  // The workers run as one group: cancelling run_workers cancels each (in get() or in
+  // the API call it is making) and returns only once all have ended, so nothing outlives
+  // the queue and the reconcile function.
+  auto worker = [&queue, &reconcile]() -> asio::awaitable<void> {
     while (auto key = co_await queue.get()) {
       bool ok = false;
       try {
-        ok = co_await (*fn)(*key);
+        ok = co_await reconcile(*key);
+      } catch (const boost::system::system_error& e) {
+        if (e.code() == asio::error::operation_aborted) throw;
+        log::error("workqueue", "reconciling {} failed: {}", *key, e.what());
       } catch (const std::exception& e) {
         log::error("workqueue", "reconciling {} failed: {}", *key, e.what());
       }
@@ -105,19 +111,9 @@ asio::awaitable<void> run_workers(WorkQueue& queue, int workers,
       queue.done(*key);
     }
   };
-  auto ex = co_await asio::this_coro::executor;
-  auto remaining = std::make_shared<int>(workers);
-  auto finished = std::make_shared<asio::steady_timer>(ex, asio::steady_timer::time_point::max());
-  for (int i = 0; i < workers; ++i) {
-    asio::co_spawn(ex, worker(), [remaining, finished](std::exception_ptr) {
-      if (--*remaining == 0) finished->cancel();
-    });
-  }
-  struct ShutDownOnExit {
-    WorkQueue& q;
-    ~ShutDownOnExit() { q.shut_down(); }
-  } guard{queue};
-  co_await finished->async_wait(kTuple);
+  std::vector<asio::awaitable<void>> tasks;
+  for (int i = 0; i < workers; ++i) tasks.push_back(worker());
+  co_await runtime::run_together(std::move(tasks));
 }
 
 }  // namespace kscratch::client

@@ -44,3 +44,14 @@ asio::awaitable<void> run_together(std::vector<asio::awaitable<void>> tasks) {
 }
 
 }  // namespace kscratch::runtime
+
+namespace kscratch::runtime {
+
+asio::awaitable<void> throw_if_cancelled() {
+  auto state = co_await asio::this_coro::cancellation_state;
+  if (state.cancelled() != asio::cancellation_type::none) {
+    throw boost::system::system_error(asio::error::operation_aborted);
+  }
+}
+
+}  // namespace kscratch::runtime

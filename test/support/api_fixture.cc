@@ -22,10 +22,22 @@ ApiClientFixture::ApiClientFixture() {
 }
 
 ApiClientFixture::~ApiClientFixture() {
-  for (auto& s : background_) s.emit(asio::cancellation_type::all);
+  if (!stopped_) stop_background();
+  db->close();
   io.restart();
   io.poll();
-  db->close();
+}
+
+client::Client& ApiClientFixture::make_client(const std::string& user, const std::string& field_manager) {
+  extra_clients_.push_back(
+      std::make_unique<client::Client>(client::make_in_process_transport(*api, user, {}), field_manager));
+  return *extra_clients_.back();
+}
+
+void ApiClientFixture::stop_background() {
+  // The signals stay: the cancelled tasks' handlers refer to their slots while unwinding.
+  stopped_ = true;
+  for (auto& s : background_) s.emit(asio::cancellation_type::all);
   io.restart();
   io.poll();
 }

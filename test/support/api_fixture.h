@@ -14,6 +14,8 @@
 #include <functional>
 #include <list>
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace kscratch::store {
 class Store;
@@ -31,12 +33,21 @@ struct ApiClientFixture {
   std::unique_ptr<apiserver::rest::Api> api;
   std::unique_ptr<client::Client> client;
   std::list<boost::asio::cancellation_signal> background_;
+  bool stopped_ = false;
+  // Clients for components under test: they live until the very end, as work the
+  // components left in flight may still use them while the fixture unwinds.
+  std::vector<std::unique_ptr<client::Client>> extra_clients_;
+
+  client::Client& make_client(const std::string& user, const std::string& field_manager);
 
   ApiClientFixture();
   ~ApiClientFixture();
 
   // Runs `task` until the fixture ends (then cancels it and lets it unwind).
   void background(boost::asio::awaitable<void> task);
+  // Cancels the background tasks and lets them unwind; fixtures that own what those tasks
+  // use call it in their destructor, before their members go.
+  void stop_background();
   // Runs the io_context until `condition` holds; false after `timeout`.
   bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout = std::chrono::seconds(5));
   // Runs one coroutine to completion.

@@ -22,6 +22,8 @@ struct ServerConfig {
   std::filesystem::path write_kubeconfig = "/etc/kscratch/kubeconfig.yaml";
   std::string token;
   bool disable_agent = false;
+  std::string cluster_cidr = "10.42.0.0/16";      // pod CIDRs for nodes come from here
+  std::chrono::seconds node_monitor_grace_period{40};
   StoreConfig store;
   std::chrono::seconds shutdown_timeout{30};
   int verbosity = 0;

@@ -13,3 +13,12 @@ namespace kscratch::runtime {
 boost::asio::awaitable<void> run_together(std::vector<boost::asio::awaitable<void>> tasks);
 
 }  // namespace kscratch::runtime
+
+namespace kscratch::runtime {
+
+// Throws operation_aborted when the calling coroutine has been cancelled. Waits that
+// double as wake-ups (a timer cancelled to notify) cannot tell a notification from a
+// cancellation by their error code; they call this after waking.
+boost::asio::awaitable<void> throw_if_cancelled();
+
+}  // namespace kscratch::runtime

@@ -183,6 +183,46 @@ void default_requests_from_limits(json::object& container) {
   }
 }
 
+// What upstream's default admission plugins add to every pod (ServiceAccount, Priority,
+// DefaultTolerationSeconds). They run on create there; here they run with the defaults,
+// which is the same since each only fills in what is missing.
+void admit_pod(json::object& spec) {
+  // ServiceAccount: pods run as "default" unless they say otherwise (and the deprecated
+  // serviceAccount field mirrors it).
+  default_string(spec, "serviceAccountName", "default");
+  if (auto* name = spec.if_contains("serviceAccountName"); name && name->is_string()) {
+    default_value(spec, "serviceAccount", *name);
+  }
+  // Priority: no priorityClassName means priority 0.
+  default_value(spec, "priority", 0);
+  // DefaultTolerationSeconds: tolerate not-ready and unreachable nodes for 300 s, so the
+  // node lifecycle controller evicts the pods of a lost node after five minutes.
+  json::array* tolerations = find_array(spec, "tolerations");
+  auto tolerates = [&](std::string_view key) {
+    if (!tolerations) return false;
+    for (auto& t : *tolerations) {
+      if (!t.is_object()) continue;
+      auto& o = t.get_object();
+      auto* k = o.if_contains("key");
+      auto* op = o.if_contains("operator");
+      auto* effect = o.if_contains("effect");
+      bool key_matches = (k && k->is_string() && k->get_string() == key) ||
+                         ((!k || (k->is_string() && k->get_string().empty())) && op && op->is_string() && op->get_string() == "Exists");
+      bool effect_matches = !effect || (effect->is_string() && (effect->get_string().empty() || effect->get_string() == "NoExecute"));
+      if (key_matches && effect_matches) return true;
+    }
+    return false;
+  };
+  for (std::string_view key : {"node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"}) {
+    if (tolerates(key)) continue;
+    if (!tolerations) {
+      spec["tolerations"] = json::array();
+      tolerations = find_array(spec, "tolerations");
+    }
+    tolerations->push_back(json::object{{"key", key}, {"operator", "Exists"}, {"effect", "NoExecute"}, {"tolerationSeconds", 300}});
+  }
+}
+
 }  // namespace
 
 void set_pod_spec_defaults(json::object& spec) {
@@ -229,6 +269,7 @@ void set_defaults_pod(json::object& obj) {
   }
   default_value(spec, "enableServiceLinks", true);
   set_pod_spec_defaults(spec);
+  admit_pod(spec);
 }
 
 }  // namespace kscratch::apiserver::kinds

@@ -10,6 +10,7 @@ Parsed<ServerConfig> parse_server(const std::vector<std::string>& args) {
   add_common(d, c.verbosity, c.shutdown_timeout);
   std::string data_dir = c.data_dir, kubeconfig = c.write_kubeconfig;
   long interval = c.store.compaction_interval.count(), window = c.store.keep_window.count();
+  long grace = c.node_monitor_grace_period.count();
   d.add_options()
     ("data-dir,d", po::value(&data_dir)->default_value(data_dir)->value_name("DIR"),
      "Folder to hold state (the store is <data-dir>/server/db/state.db)")
@@ -22,6 +23,10 @@ Parsed<ServerConfig> parse_server(const std::vector<std::string>& args) {
     ("token,t", po::value(&c.token)->value_name("TOKEN"),
      "Shared secret agents join with (generated when absent)")
     ("disable-agent", po::bool_switch(&c.disable_agent), "Run the control plane only, no kubelet or proxy")
+    ("cluster-cidr", po::value(&c.cluster_cidr)->default_value(c.cluster_cidr)->value_name("CIDR"),
+     "IPv4 range of pod IPs; each node gets a /24 of it")
+    ("node-monitor-grace-period", po::value(&grace)->default_value(grace)->value_name("SECONDS"),
+     "How long a node may stop renewing its lease before it is marked NotReady")
     ("compaction-interval", po::value(&interval)->default_value(interval)->value_name("SECONDS"),
      "How often the store compacts its history (0 disables)")
     ("compaction-keep-revisions", po::value(&c.store.keep_revisions)->default_value(c.store.keep_revisions)
@@ -36,6 +41,8 @@ Parsed<ServerConfig> parse_server(const std::vector<std::string>& args) {
           return UsageError{fmt::format("--https-listen-port {} is out of range 1-65535", c.https_listen_port)};
         }
         if (data_dir.empty()) return UsageError{"--data-dir must not be empty"};
+        if (grace <= 0) return UsageError{"--node-monitor-grace-period must be positive"};
+        c.node_monitor_grace_period = std::chrono::seconds(grace);
         if (interval < 0 || window < 0 || c.store.keep_revisions < 0) {
           return UsageError{"compaction settings must not be negative"};
         }

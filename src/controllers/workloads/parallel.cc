@@ -1,5 +1,7 @@
 #include "parallel.h"
 
+#include "kscratch/runtime/together.h"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -25,7 +27,10 @@ asio::awaitable<int> run_concurrently(asio::any_io_executor ex, std::vector<std:
       if (--state->remaining == 0) state->done.cancel();
     });
   }
-  while (state->remaining > 0) co_await state->done.async_wait(asio::as_tuple(asio::use_awaitable));
+  while (state->remaining > 0) {
+    co_await state->done.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_await runtime::throw_if_cancelled();
+  }
   co_return state->failed;
 }
 

@@ -33,7 +33,11 @@ TEST_CASE("a minimal pod gets upstream's defaults") {
       "ports":[{"containerPort":80,"protocol":"TCP"}],"resources":{},
       "terminationMessagePath":"/dev/termination-log","terminationMessagePolicy":"File"}],
     "dnsPolicy":"ClusterFirst","enableServiceLinks":true,"restartPolicy":"Always",
-    "schedulerName":"default-scheduler","securityContext":{},"terminationGracePeriodSeconds":30})");
+    "schedulerName":"default-scheduler","securityContext":{},"terminationGracePeriodSeconds":30,
+    "serviceAccountName":"default","serviceAccount":"default","priority":0,
+    "tolerations":[
+      {"key":"node.kubernetes.io/not-ready","operator":"Exists","effect":"NoExecute","tolerationSeconds":300},
+      {"key":"node.kubernetes.io/unreachable","operator":"Exists","effect":"NoExecute","tolerationSeconds":300}]})");
   CHECK(json::value(pod["spec"]) == expected);
   CHECK(validate_pod(pod, nullptr).empty());
 }
