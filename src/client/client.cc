@@ -244,6 +244,12 @@ asio::awaitable<Result<json::object>> Client::remove(const Kind& kind, const std
   co_return co_await object_request("DELETE", target, type, text);
 }
 
+asio::awaitable<Result<json::object>> Client::remove_collection(const Kind& kind, const std::string& ns) {
+  std::string target = kind.path(ns);
+  std::string none;
+  co_return co_await object_request("DELETE", target, none, none);
+}
+
 asio::awaitable<Result<json::object>> Client::bind(const std::string& ns, const std::string& pod, const std::string& uid,
                                                    const std::string& node) {
   json::object metadata{{"name", pod}, {"namespace", ns}};

@@ -7,6 +7,7 @@ add_library(kscratch_controllers STATIC
   ${CMAKE_CURRENT_LIST_DIR}/endpoints/endpoints_controller.cc
   ${CMAKE_CURRENT_LIST_DIR}/endpoints/endpointslice_controller.cc
   ${CMAKE_CURRENT_LIST_DIR}/garbagecollector/garbage_collector.cc
+  ${CMAKE_CURRENT_LIST_DIR}/namespace/namespace_controller.cc
   ${CMAKE_CURRENT_LIST_DIR}/serviceaccount/serviceaccounts_controller.cc
   ${CMAKE_CURRENT_LIST_DIR}/nodelifecycle/cidr.cc
   ${CMAKE_CURRENT_LIST_DIR}/nodelifecycle/taints.cc

@@ -112,6 +112,8 @@ class Client {
                                                      const std::string& subresource = {});
   boost::asio::awaitable<Result<json::object>> remove(const Kind& kind, const std::string& ns, const std::string& name,
                                                       const DeleteOptions& options);
+  // deletecollection: every object of the kind in the namespace.
+  boost::asio::awaitable<Result<json::object>> remove_collection(const Kind& kind, const std::string& ns);
   // pods/binding: assigns a pod to a node, as the scheduler does.
   boost::asio::awaitable<Result<json::object>> bind(const std::string& ns, const std::string& pod, const std::string& uid,
                                                     const std::string& node);

@@ -77,11 +77,23 @@ std::variant<json::object, ApiError> prepare_update(const Resource& r, const std
       if (auto* v = old_meta->get_object().if_contains(key)) meta[key] = *v;
     }
   }
-  if (subresource == "status") {
-    // Only status changes through /status: everything else stays as stored.
+  if (subresource == "status" || subresource == "finalize") {
+    // Only status changes through /status (and annotations: upstream's status strategies
+    // keep the new metadata.annotations, which the Deployment controller's revision uses);
+    // only spec.finalizers through a namespace's /finalize. Everything else stays.
     json::object result = old;
-    if (auto* s = updated.if_contains("status")) result["status"] = *s;
-    else result.erase("status");
+    if (subresource == "finalize") {
+      auto* finalizers = find_path(updated, "spec.finalizers");
+      auto& spec = child_object(result, "spec");
+      if (finalizers) spec["finalizers"] = *finalizers;
+      else spec.erase("finalizers");
+    } else {
+      if (auto* s = updated.if_contains("status")) result["status"] = *s;
+      else result.erase("status");
+      auto& result_meta = child_object(result, "metadata");
+      if (auto* a = meta.if_contains("annotations")) result_meta["annotations"] = *a;
+      else result_meta.erase("annotations");
+    }
     child_object(result, "metadata")["resourceVersion"] = meta.contains("resourceVersion") ? meta["resourceVersion"] : json::value(resource_version_of(old));
     return result;
   }
@@ -296,6 +308,21 @@ asio::awaitable<Outcome> Api::create_object(const Resource& r, const RequestInfo
     name = apimachinery::validation::generate_name(generate);
     meta["name"] = name;
   }
+  // NamespaceLifecycle admission: new objects need a namespace that exists and is not
+  // being deleted (the namespace controller could never finish emptying it otherwise).
+  if (r.namespaced) {
+    const auto* namespaces = find_resource("", "v1", "namespaces");
+    auto ns = co_await store_->get(object_key(*namespaces, "", info.namespace_));
+    if (!ns) {
+      if (ns.error() == store::Errc::not_found) co_return not_found(*namespaces, info.namespace_);
+      co_return internal(ns.error().message());
+    }
+    auto ns_object = from_stored(ns->value, ns->mod_revision);
+    if (ns_object && find_path(*ns_object, "metadata.deletionTimestamp")) {
+      co_return forbidden(r, name, fmt::format("unable to create new content in namespace {} because it is being terminated",
+                                               info.namespace_));
+    }
+  }
   if (name.empty()) {
     co_return invalid(r, "", {{FieldErrorType::required, "metadata.name", nullptr, "name or generateName is required"}});
   }
@@ -374,9 +401,14 @@ asio::awaitable<Outcome> Api::guaranteed_update(const Resource& r, const Request
     }
 
     // The last finalizer removed from an object being deleted completes the delete.
+    // (A namespace also waits for its spec.finalizers: the namespace controller removes
+    // "kubernetes" through /finalize once the namespace is empty.)
     auto has_finalizers = [](const json::object& o) {
-      auto* f = find_path(o, "metadata.finalizers");
-      return f && f->is_array() && !f->get_array().empty();
+      for (const char* path : {"metadata.finalizers", "spec.finalizers"}) {
+        auto* f = find_path(o, path);
+        if (f && f->is_array() && !f->get_array().empty() && (path[0] == 'm' || string_at(o, "kind") == "Namespace")) return true;
+      }
+      return false;
     };
     auto* deleting = find_path(updated, "metadata.deletionTimestamp");
     bool finished = deleting && !deleting->is_null() && has_finalizers(*current) && !has_finalizers(updated);
@@ -619,6 +651,11 @@ asio::awaitable<Outcome> Api::remove(const Resource& r, const RequestInfo& info,
       drop("foregroundDeletion");
     }
     bool has_finalizers = !finalizer_list.empty();
+    bool namespace_finalizers = false;
+    if (r.kind == "Namespace") {
+      auto* f = find_path(*current, "spec.finalizers");
+      namespace_finalizers = f && f->is_array() && !f->get_array().empty();
+    }
     std::int64_t grace = 0;
     if (r.kind == "Pod" && !string_at(*current, "spec.nodeName").empty()) {
       auto* spec_grace = find_path(*current, "spec.terminationGracePeriodSeconds");
@@ -634,10 +671,12 @@ asio::awaitable<Outcome> Api::remove(const Resource& r, const RequestInfo& info,
       auto phase = string_at(*current, "status.phase");
       if (phase == "Succeeded" || phase == "Failed") grace = 0;
     }
-    if (has_finalizers || grace > 0) {
+    if (has_finalizers || namespace_finalizers || grace > 0) {
       if (find_path(*current, "metadata.deletionTimestamp")) co_return Reply{200, std::move(*current), {}};
       json::object marked = *current;
       auto& meta = child_object(marked, "metadata");
+      // A namespace being emptied is Terminating (upstream's namespace strategy).
+      if (r.kind == "Namespace") child_object(marked, "status")["phase"] = "Terminating";
       meta["deletionTimestamp"] = apimachinery::duration::format_rfc3339(std::chrono::system_clock::now() + std::chrono::seconds(grace));
       meta["deletionGracePeriodSeconds"] = grace;
       if (has_finalizers) meta["finalizers"] = finalizer_list;

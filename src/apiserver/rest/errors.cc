@@ -41,6 +41,11 @@ ApiError not_found(const Resource& r, const std::string& name) {
   return {404, "NotFound", fmt::format("{} \"{}\" not found", qualified_resource(r), name), object_details(r, name)};
 }
 
+ApiError forbidden(const Resource& r, const std::string& name, const std::string& why) {
+  return {403, "Forbidden", fmt::format("{} \"{}\" is forbidden: {}", qualified_resource(r), name, why),
+          object_details(r, name)};
+}
+
 ApiError already_exists(const Resource& r, const std::string& name) {
   return {409, "AlreadyExists", fmt::format("{} \"{}\" already exists", qualified_resource(r), name),
           object_details(r, name)};

@@ -28,6 +28,7 @@ ApiError already_exists(const Resource& r, const std::string& name);
 ApiError conflict(const Resource& r, const std::string& name, const std::string& why);
 ApiError invalid(const Resource& r, const std::string& name, const FieldErrors& errors);
 ApiError bad_request(std::string message);
+ApiError forbidden(const Resource& r, const std::string& name, const std::string& why);
 ApiError gone(std::string message);
 ApiError method_not_supported(const std::string& method, const Resource* r);
 ApiError unsupported_media_type(const std::string& type);

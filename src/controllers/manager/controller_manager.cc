@@ -6,6 +6,7 @@
 #include "../endpoints/endpoints_controller.h"
 #include "../endpoints/endpointslice_controller.h"
 #include "../garbagecollector/garbage_collector.h"
+#include "../namespace/namespace_controller.h"
 #include "../nodelifecycle/node_lifecycle_controller.h"
 #include "../serviceaccount/serviceaccounts_controller.h"
 #include "../workloads/deployment_controller.h"
@@ -41,6 +42,7 @@ const std::pair<const char*, Factory> kControllers[] = {
     {"endpoints", make<endpoints::EndpointsController>},
     {"endpointslice", make<endpoints::EndpointSliceController>},
     {"garbagecollector", make<garbagecollector::GarbageCollector>},
+    {"namespace", make<namespaces::NamespaceController>},
     {"serviceaccount", make<serviceaccount::ServiceAccountsController>},
     {"nodelifecycle", make<nodelifecycle::NodeLifecycleController>},
 };

@@ -325,3 +325,52 @@ TEST_CASE("deleting a deployment cascades in background, foreground and orphan m
   CHECK((!refs || refs->as_array().empty()));
   CHECK(cp.pods("app=orphan").size() == 2);
 }
+
+TEST_CASE("deleting a namespace deletes everything in it, then the namespace", "[controlplane]") {
+  ControlPlane cp(three_nodes());
+  std::string ns = "team", none;
+  json::object team{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", json::object{{"name", ns}}}};
+  REQUIRE(cp.run(cp.client->create(kinds::namespaces, none, team)));
+  auto d = deployment("app", 3);
+  REQUIRE(cp.run(cp.client->create(kinds::deployments, ns, d)));
+  auto cm = json::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"settings"}})").as_object();
+  REQUIRE(cp.run(cp.client->create(kinds::configmaps, ns, cm)));
+  ListOptions all;
+  REQUIRE(cp.eventually(
+      [&] {
+        auto pods = cp.run(cp.client->list(kinds::pods, ns, all));
+        return pods && pods->items.size() == 3;
+      },
+      std::chrono::seconds(20)));
+
+  DeleteOptions plain;
+  REQUIRE(cp.run(cp.client->remove(kinds::namespaces, none, ns, plain)));
+  auto terminating = cp.run(cp.client->get(kinds::namespaces, none, ns));
+  REQUIRE(terminating);
+  CHECK(str(*terminating, "status", "phase") == "Terminating");
+  // Nothing new may be created meanwhile.
+  auto late = json::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"late"}})").as_object();
+  auto refused = cp.run(cp.client->create(kinds::configmaps, ns, late));
+  if (!refused) {
+    CHECK(refused.error().code == 403);
+    CHECK(refused.error().message ==
+          "configmaps \"late\" is forbidden: unable to create new content in namespace team because it is being terminated");
+  }
+  REQUIRE(cp.eventually(
+      [&] {
+        auto gone = cp.run(cp.client->get(kinds::namespaces, none, ns));
+        return !gone && gone.error().not_found();
+      },
+      std::chrono::seconds(30)));
+  for (auto* kind : {&kinds::pods, &kinds::deployments, &kinds::replicasets, &kinds::configmaps}) {
+    auto left = cp.run(cp.client->list(*kind, ns, all));
+    REQUIRE(left);
+    CHECK(left->items.empty());
+  }
+  // A namespace that does not exist takes no objects.
+  auto orphan = json::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"}})").as_object();
+  std::string nowhere = "nowhere";
+  auto missing = cp.run(cp.client->create(kinds::configmaps, nowhere, orphan));
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().message == "namespaces \"nowhere\" not found");
+}
