@@ -1,4 +1,5 @@
 #include "kscratch/runtime/supervisor.h"
+#include "kscratch/runtime/together.h"
 
 #include "kscratch/util/log.h"
 
@@ -30,15 +31,6 @@ std::string describe(std::exception_ptr e) {
   }
 }
 
-bool is_cancellation(std::exception_ptr e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const boost::system::system_error& ex) {
-    return ex.code() == asio::error::operation_aborted;
-  } catch (...) {
-    return false;
-  }
-}
 }  // namespace
 
 struct Supervisor::State {
@@ -105,9 +97,13 @@ struct Supervisor::State {
     });
   }
 
+  // Every task has ended: the process is done. Work they left behind (a timer for a
+  // retry, a stream nobody reads any more) must not keep it alive, so the loop stops
+  // here rather than waiting for the io_context to run dry.
   void finish() {
     if (deadline_timer) deadline_timer->cancel();
     if (signals) signals->cancel();
+    io.stop();
   }
 };
 

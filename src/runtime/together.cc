@@ -12,7 +12,6 @@ namespace kscratch::runtime {
 
 namespace asio = boost::asio;
 
-namespace {
 bool is_cancellation(const std::exception_ptr& e) {
   try {
     std::rethrow_exception(e);
@@ -22,7 +21,6 @@ bool is_cancellation(const std::exception_ptr& e) {
     return false;
   }
 }
-}  // namespace
 
 asio::awaitable<void> run_together(std::vector<asio::awaitable<void>> tasks) {
   auto ex = co_await asio::this_coro::executor;

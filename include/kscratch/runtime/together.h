@@ -6,6 +6,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <exception>
 #include <vector>
 
 namespace kscratch::runtime {
@@ -20,5 +21,8 @@ namespace kscratch::runtime {
 // double as wake-ups (a timer cancelled to notify) cannot tell a notification from a
 // cancellation by their error code; they call this after waking.
 boost::asio::awaitable<void> throw_if_cancelled();
+
+// Whether an exception is Asio's operation_aborted: a task that was cancelled.
+bool is_cancellation(const std::exception_ptr& e);
 
 }  // namespace kscratch::runtime
