@@ -187,7 +187,20 @@ void Informer::erase(const std::string& key) {
   }
 }
 
+namespace {
+json::object metadata_of(json::object& o) {
+  json::object out;
+  for (const char* key : {"apiVersion", "kind", "metadata"}) {
+    if (auto* v = o.if_contains(key)) out[key] = std::move(*v);
+  }
+  // Field ownership is often larger than the rest of the metadata and not needed here.
+  if (auto* m = out.if_contains("metadata"); m && m->is_object()) m->get_object().erase("managedFields");
+  return out;
+}
+}  // namespace
+
 void Informer::apply(const std::string& type, json::object object) {
+  if (options_.metadata_only) object = metadata_of(object);
   auto rv = meta_string(object, "resourceVersion");
   if (!rv.empty()) resource_version_ = rv;
   if (type == "BOOKMARK") return;
@@ -214,6 +227,7 @@ asio::awaitable<bool> Informer::relist() {
     }
     if (rv.empty()) rv = page->resource_version;
     for (auto& item : page->items) {
+      if (options_.metadata_only) item = metadata_of(item);
       auto key = object_key(item);
       fresh.emplace(std::move(key), std::make_shared<const json::object>(std::move(item)));
     }

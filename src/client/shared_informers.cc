@@ -17,6 +17,17 @@ Informer& SharedInformers::get(const Kind& kind) {
   return *slot;
 }
 
+Informer& SharedInformers::get_metadata(const Kind& kind) {
+  auto& slot = informers_["metadata:" + kind.path()];
+  if (!slot) {
+    InformerOptions options;
+    options.metadata_only = true;
+    slot = std::make_unique<Informer>(client_, kind, options);
+    slot->add_index("namespace", index::by_namespace);
+  }
+  return *slot;
+}
+
 asio::awaitable<void> SharedInformers::run() {
   std::vector<asio::awaitable<void>> tasks;
   for (auto& [path, informer] : informers_) tasks.push_back(informer->run());

@@ -41,3 +41,20 @@ wait_for_log() {
   done
   fail "no '$pattern' in $file after ${secs}s: $(cat "$file")"
 }
+
+# wait_until SECONDS WHAT CMD...: reruns CMD (capturing stdout+stderr in $OUT) every 0.2 s
+# until it succeeds; fails naming WHAT and the last output after SECONDS.
+wait_until() {
+  local secs=$1 what=$2
+  shift 2
+  local deadline=$((SECONDS + secs))
+  while :; do
+    set +e
+    OUT=$("$@" 2>&1)
+    local got=$?
+    set -e
+    [[ $got == 0 ]] && return 0
+    ((SECONDS < deadline)) || fail "$what: not after ${secs}s; last output: $OUT"
+    sleep 0.2
+  done
+}

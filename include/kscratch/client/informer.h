@@ -55,6 +55,10 @@ struct InformerOptions {
   std::string label_selector;
   std::string field_selector;
   std::int64_t page_size = 500;
+  // Cache only apiVersion, kind and metadata (upstream's metadata informers): for
+  // watchers of owner references, such as the garbage collector, on kinds whose bodies
+  // can be large.
+  bool metadata_only = false;
 };
 
 class Informer {

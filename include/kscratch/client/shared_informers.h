@@ -19,6 +19,8 @@ class SharedInformers {
   // The informer for a kind across all namespaces, created on first use with a
   // "namespace" index. Ask for every informer before run().
   Informer& get(const Kind& kind);
+  // A metadata-only informer for the kind (InformerOptions::metadata_only), also shared.
+  Informer& get_metadata(const Kind& kind);
   // Runs every informer asked for so far, until cancelled.
   boost::asio::awaitable<void> run();
   boost::asio::awaitable<void> wait_for_sync();

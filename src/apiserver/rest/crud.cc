@@ -272,6 +272,19 @@ asio::awaitable<Outcome> Api::bind(const Resource& r, const RequestInfo& info, c
     }
     json::object next = current;
     child_object(next, "spec")["nodeName"] = node;
+    // As upstream's BindingREST (setPodHostAndAnnotations): the pod is now scheduled.
+    auto& status = child_object(next, "status");
+    json::array conditions;
+    if (auto* c = status.if_contains("conditions"); c && c->is_array()) {
+      for (auto& cond : c->get_array()) {
+        if (!(cond.is_object() && string_at(cond.get_object(), "type") == "PodScheduled")) conditions.push_back(cond);
+      }
+    }
+    conditions.push_back(json::object{{"type", "PodScheduled"},
+                                      {"status", "True"},
+                                      {"lastProbeTime", nullptr},
+                                      {"lastTransitionTime", now_rfc3339()}});
+    status["conditions"] = std::move(conditions);
     child_object(next, "metadata").erase("resourceVersion");
     return next;
   };

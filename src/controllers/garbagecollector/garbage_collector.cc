@@ -19,7 +19,9 @@ struct KindEntry {
   const char* api_version;
   const char* kind_name;
 };
-// The kinds whose objects own or are owned here (upstream discovers every kind).
+// The kinds whose objects own or are owned here (upstream discovers every kind). Kinds
+// no other controller caches are watched for their metadata only, as upstream's
+// collector does for all: a cache of every ConfigMap's data would cost memory for nothing.
 const KindEntry kTracked[] = {
     {&client::kinds::deployments, "apps/v1", "Deployment"},
     {&client::kinds::replicasets, "apps/v1", "ReplicaSet"},
@@ -59,7 +61,8 @@ std::string item(const char* what, std::size_t tracked, const std::string& key) 
 
 GarbageCollector::GarbageCollector(ControllerContext& ctx) : ctx_(ctx), queue_(ctx.executor) {
   for (auto& entry : kTracked) {
-    auto& informer = ctx.informers.get(*entry.kind);
+    bool shared = entry.kind != &client::kinds::configmaps && entry.kind != &client::kinds::secrets;
+    auto& informer = shared ? ctx.informers.get(*entry.kind) : ctx.informers.get_metadata(*entry.kind);
     informer.add_index("owner", client::index::by_owner);
     tracked_.push_back(Tracked{entry.kind, entry.api_version, entry.kind_name, &informer});
   }

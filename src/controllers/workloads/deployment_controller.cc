@@ -149,7 +149,11 @@ asio::awaitable<bool> DeploymentController::sync(const std::string& key) {
     }
     if (!ok) break;
   }
-  for (auto& e : plan.events) events_.event(*d, e.type, e.reason, e.message);
+  // The plan's events describe its writes: only when they all landed (a step refused on
+  // a stale cache is retried, and would be reported twice).
+  if (ok) {
+    for (auto& e : plan.events) events_.event(*d, e.type, e.reason, e.message);
+  }
   if (!ok || plan.error) co_return false;
   if (plan.requeue_after) queue_.add_after(key, *plan.requeue_after);
   co_return true;
