@@ -32,7 +32,9 @@ int main(int argc, char** argv) {
   constexpr const char* usage =
       "Usage: kscratch-bench store --clients C --seconds S [--value-bytes B] [--watchers W] [--dir DIR]\n"
       "       kscratch-bench api --clients C --seconds S --kubeconfig FILE [--namespace NS] [--list-objects N]\n"
-      "                          [--lists L] [--server-pid PID]\n";
+      "                          [--lists L] [--server-pid PID]\n"
+      "       kscratch-bench scheduler --nodes N --pods P [--concurrency C] [--timeout-seconds S] [--no-owner]\n"
+      "                                [--zones Z] [--dir DIR]\n";
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
     fmt::print(args.empty() ? stderr : stdout, "{}", usage);
     return args.empty() ? 2 : 0;
@@ -41,6 +43,7 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   if (name == "store") return kscratch::bench::store_bench(args);
   if (name == "api") return kscratch::bench::api_bench(args);
+  if (name == "scheduler") return kscratch::bench::scheduler_bench(args);
   fmt::print(stderr, "kscratch-bench: unknown benchmark '{}'\n{}", name, usage);
   return 2;
 }
