@@ -6,14 +6,7 @@ K=$1
 command -v kubectl >/dev/null || { echo "kubectl not installed: skipped"; exit 0; }
 
 PORT=16502
-"$K" server --data-dir "$WORK/data" --disable-agent --https-listen-port $PORT \
-  --write-kubeconfig "$WORK/kubeconfig.yaml" >"$WORK/server.log" 2>&1 &
-PIDS+=($!)
-wait_for_log "$WORK/server.log" 'serving HTTPS'
-# A fresh HOME: kubectl caches discovery there.
-export HOME=$WORK/home KUBECONFIG=$WORK/kubeconfig.yaml
-mkdir -p "$HOME"
-for _ in $(seq 50); do kubectl get --raw /readyz >/dev/null 2>&1 && break; sleep 0.1; done
+start_server_for_kubectl "$K" $PORT
 
 cat >"$WORK/app.yaml" <<'YAML'
 apiVersion: apps/v1

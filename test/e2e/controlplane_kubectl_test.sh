@@ -10,14 +10,7 @@ command -v kubectl >/dev/null || { echo "kubectl not installed: skipped"; exit 0
 
 PORT=16505
 # No Lease renewals from the fake kubelet: a long grace period keeps the nodes Ready.
-"$K" server --data-dir "$WORK/data" --disable-agent --https-listen-port $PORT \
-  --node-monitor-grace-period 600 \
-  --write-kubeconfig "$WORK/kubeconfig.yaml" >"$WORK/server.log" 2>&1 &
-PIDS+=($!)
-wait_for_log "$WORK/server.log" 'serving HTTPS'
-export HOME=$WORK/home KUBECONFIG=$WORK/kubeconfig.yaml
-mkdir -p "$HOME"
-for _ in $(seq 50); do kubectl get --raw /readyz >/dev/null 2>&1 && break; sleep 0.1; done
+start_server_for_kubectl "$K" $PORT --node-monitor-grace-period 600
 
 now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 

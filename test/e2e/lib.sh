@@ -58,3 +58,18 @@ wait_until() {
     sleep 0.2
   done
 }
+
+# start_server_for_kubectl K PORT [FLAGS...]: starts `K server --disable-agent` on PORT
+# with its data and kubeconfig under $WORK (extra flags appended), waits until it serves
+# and is ready, and points kubectl at it with a fresh HOME (kubectl caches discovery there).
+start_server_for_kubectl() {
+  local k=$1 port=$2
+  shift 2
+  "$k" server --data-dir "$WORK/data" --disable-agent --https-listen-port "$port" \
+    --write-kubeconfig "$WORK/kubeconfig.yaml" "$@" >"$WORK/server.log" 2>&1 &
+  PIDS+=($!)
+  wait_for_log "$WORK/server.log" 'serving HTTPS'
+  export HOME=$WORK/home KUBECONFIG=$WORK/kubeconfig.yaml
+  mkdir -p "$HOME"
+  for _ in $(seq 50); do kubectl get --raw /readyz >/dev/null 2>&1 && break; sleep 0.1; done
+}

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "controllers/common/selector.h"
 #include "controllers/deployment/sync_state.h"
 #include "kscratch/apimachinery/labels.h"
 
@@ -100,9 +101,7 @@ DeploymentPlan plan_deployment(const json::object& deployment, const std::vector
 ReplicaSetClaim claim_replicasets(const json::object& deployment,
                                   const std::vector<json::object>& replicasets_in_namespace) {
   ReplicaSetClaim claim;
-  const json::object* spec = object_at(deployment, "spec");
-  const json::value* selector_json = spec ? spec->if_contains("selector") : nullptr;
-  auto selector = labels::from_label_selector(selector_json ? *selector_json : json::value(nullptr));
+  auto selector = spec_selector(deployment);
   if (!selector) {
     claim.error = fmt::format("deployment {} has invalid label selector: {}", key_of(deployment),
                               selector.error().message);
@@ -132,9 +131,7 @@ PodsByReplicaSet group_pods_by_replicaset(const json::object& deployment,
                                           const std::vector<json::object>& pods_in_namespace) {
   PodsByReplicaSet by_rs;
   for (const json::object& rs : replicasets) by_rs[uid_of(rs)];
-  const json::object* spec = object_at(deployment, "spec");
-  const json::value* selector_json = spec ? spec->if_contains("selector") : nullptr;
-  auto selector = labels::from_label_selector(selector_json ? *selector_json : json::value(nullptr));
+  auto selector = spec_selector(deployment);
   if (!selector) return by_rs;
   for (const json::object& pod : pods_in_namespace) {
     if (namespace_of(pod) != namespace_of(deployment) || !selector->matches(labels_of(pod))) continue;

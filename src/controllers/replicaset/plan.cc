@@ -4,6 +4,7 @@
 #include <set>
 
 #include "controllers/common/pods.h"
+#include "controllers/common/selector.h"
 #include "controllers/replicaset/pod_ranking.h"
 #include "controllers/replicaset/slow_start.h"
 #include "kscratch/apimachinery/labels.h"
@@ -22,11 +23,6 @@ const json::object& spec_of(const json::object& rs) {
 
 int32_t spec_replicas(const json::object& rs) {
   return static_cast<int32_t>(int_at(spec_of(rs), "replicas").value_or(1));
-}
-
-Expected<labels::Selector> selector_of(const json::object& rs) {
-  const json::value* selector = spec_of(rs).if_contains("selector");
-  return labels::from_label_selector(selector ? *selector : json::value(nullptr));
 }
 
 // manageReplicas: the creates or deletes that bring the owned pods to spec.replicas.
@@ -51,7 +47,7 @@ ReplicaSetPlan plan_replicaset(const json::object& rs, const std::vector<json::o
                                const ReplicaSetPlanOptions& options) {
   ReplicaSetPlan plan;
   plan.key = key_of(rs);
-  auto selector = selector_of(rs);
+  auto selector = spec_selector(rs);
   if (!selector) {
     plan.error = "error converting pod selector to selector for rs " + plan.key + ": " + selector.error().message;
     return plan;
@@ -137,7 +133,7 @@ std::vector<const json::object*> related_pods(const json::object& rs,
   std::set<std::string> seen;
   for (const json::object& sibling : replicasets_in_namespace) {
     if (!is_controlled_by(sibling, controller_uid)) continue;
-    auto selector = selector_of(sibling);
+    auto selector = spec_selector(sibling);
     if (!selector) continue;  // an invalid selector matches no pods
     for (const json::object& pod : pods_in_namespace) {
       if (namespace_of(pod) != namespace_of(sibling) || !selector->matches(labels_of(pod))) continue;

@@ -1,7 +1,7 @@
 #include "deployment_controller.h"
 
 #include "../deployment/plan.h"
-#include "kscratch/apimachinery/labels.h"
+#include "controllers/common/selector.h"
 #include "kscratch/util/log.h"
 
 namespace kscratch::controllers::workloads {
@@ -12,13 +12,6 @@ namespace {
 
 constexpr std::string_view kLog = "deployment";
 
-bool selector_matches(const json::object& d, const json::object& o) {
-  auto* spec = object_at(d, "spec");
-  auto* selector = spec ? spec->if_contains("selector") : nullptr;
-  if (!selector) return false;
-  auto parsed = apimachinery::labels::from_label_selector(*selector);
-  return parsed && !parsed->empty() && parsed->matches(labels_of(o));
-}
 
 }  // namespace
 
@@ -67,7 +60,7 @@ void DeploymentController::on_replicaset(const json::object& rs) {
   }
   if (controller_of(rs) || is_being_deleted(rs)) return;
   for (auto& d : deployments_.by_index("namespace", namespace_of(rs))) {
-    if (selector_matches(*d, rs)) queue_.add(client::object_key(*d));
+    if (spec_selector_matches(*d, rs)) queue_.add(client::object_key(*d));
   }
 }
 

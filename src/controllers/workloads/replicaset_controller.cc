@@ -1,7 +1,7 @@
 #include "replicaset_controller.h"
 
 #include "../replicaset/plan.h"
-#include "kscratch/apimachinery/labels.h"
+#include "controllers/common/selector.h"
 #include "kscratch/util/log.h"
 #include "parallel.h"
 
@@ -17,14 +17,6 @@ constexpr std::string_view kLog = "replicaset";
 
 TimePoint now() { return std::chrono::system_clock::now(); }
 
-bool selector_matches(const json::object& rs, const json::object& pod) {
-  auto* spec = object_at(rs, "spec");
-  auto* selector = spec ? spec->if_contains("selector") : nullptr;
-  if (!selector) return false;
-  auto parsed = apimachinery::labels::from_label_selector(*selector);
-  if (!parsed || parsed->empty()) return false;  // an empty selector adopts nothing
-  return parsed->matches(labels_of(pod));
-}
 
 }  // namespace
 
@@ -59,7 +51,7 @@ std::string ReplicaSetController::owner_key(const json::object& pod) const {
 
 void ReplicaSetController::enqueue_matching(const json::object& pod) {
   for (auto& rs : replicasets_.by_index("namespace", namespace_of(pod))) {
-    if (selector_matches(*rs, pod)) queue_.add(client::object_key(*rs));
+    if (spec_selector_matches(*rs, pod)) queue_.add(client::object_key(*rs));
   }
 }
 
