@@ -23,6 +23,7 @@ Commands:
   server    Run the control plane (and a local agent)
   agent     Run a node that joins a server
   kubectl   Run kubectl against the cluster
+  images    List and import container images on this node
   version   Print the version
 
 Run 'kscratch COMMAND --help' for a command's flags.
@@ -45,6 +46,13 @@ int run_command(const std::string& command, const std::vector<std::string>& args
   if (command == "server") return dispatch(command, flags::parse_server(args), run_server);
   if (command == "agent") return dispatch(command, flags::parse_agent(args), run_agent);
   if (command == "kubectl") return run_kubectl(args);
+#ifdef KSCRATCH_WITH_IMAGES
+  if (command == "images") return run_images(args);
+#endif
+#ifdef KSCRATCH_WITH_CONTAINERS
+  // The per-container monitor the kubelet starts (not for users; like CRI-O's conmon).
+  if (command == "monitor") return run_monitor(args);
+#endif
   if (command == "version" || command == "--version") {
     if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
       fmt::print("Usage: kscratch version\n\nPrints the kscratch and Kubernetes versions.\n");
