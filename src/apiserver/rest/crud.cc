@@ -684,8 +684,15 @@ asio::awaitable<Outcome> Api::remove(const Resource& r, const RequestInfo& info,
       auto phase = string_at(*current, "status.phase");
       if (phase == "Succeeded" || phase == "Failed") grace = 0;
     }
+    // A pod being deleted gracefully may be deleted again with a shorter grace period:
+    // the kubelet ends it with 0 once its containers are gone (upstream's
+    // BeforeDelete shortening the period). Anything else already marked stays as it is.
+    if (find_path(*current, "metadata.deletionTimestamp")) {
+      auto* marked_grace = find_path(*current, "metadata.deletionGracePeriodSeconds");
+      bool shorter = r.kind == "Pod" && marked_grace && marked_grace->is_int64() && grace < marked_grace->get_int64();
+      if (!shorter) co_return Reply{200, std::move(*current), {}};
+    }
     if (has_finalizers || namespace_finalizers || grace > 0) {
-      if (find_path(*current, "metadata.deletionTimestamp")) co_return Reply{200, std::move(*current), {}};
       json::object marked = *current;
       auto& meta = child_object(marked, "metadata");
       // A namespace being emptied is Terminating (upstream's namespace strategy).

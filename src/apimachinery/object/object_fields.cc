@@ -1,8 +1,8 @@
-#include "controllers/common/json_fields.h"
+#include "kscratch/apimachinery/object.h"
 
 #include "kscratch/apimachinery/duration.h"
 
-namespace kscratch::controllers {
+namespace kscratch::apimachinery::object {
 
 namespace {
 const json::object& empty_object() {
@@ -108,4 +108,4 @@ std::optional<TimePoint> parse_time(std::string_view s) {
 
 std::string format_time(TimePoint t) { return apimachinery::duration::format_rfc3339(t); }
 
-}  // namespace kscratch::controllers
+}  // namespace kscratch::apimachinery::object
