@@ -118,6 +118,8 @@ Expected<ServerPki> ensure_server_pki(const fs::path& data_dir, const SubjectAlt
   pki.serving_key_file = pki.tls_dir / "serving.key";
   pki.admin_cert_file = pki.tls_dir / "client-admin.crt";
   pki.admin_key_file = pki.tls_dir / "client-admin.key";
+  pki.kubelet_client_cert_file = pki.tls_dir / "client-kube-apiserver-kubelet.crt";
+  pki.kubelet_client_key_file = pki.tls_dir / "client-kube-apiserver-kubelet.key";
   if (Status s = make_directories(pki.tls_dir, kPrivateDirMode); !s) return s.error();
 
   auto ca = load_or_create_ca(pki);
@@ -137,6 +139,13 @@ Expected<ServerPki> ensure_server_pki(const fs::path& data_dir, const SubjectAlt
   auto admin_pair = load_or_issue_leaf(pki.ca, admin, pki.admin_cert_file, pki.admin_key_file, admin_issued);
   if (!admin_pair) return admin_pair.error();
   pki.admin = std::move(*admin_pair);
+
+  bool kubelet_client_issued = false;
+  CertificateRequest kubelet_client{"kube-apiserver-kubelet-client", {"system:masters"}, {}, Usage::client};
+  auto kubelet_pair = load_or_issue_leaf(pki.ca, kubelet_client, pki.kubelet_client_cert_file,
+                                         pki.kubelet_client_key_file, kubelet_client_issued);
+  if (!kubelet_pair) return kubelet_pair.error();
+  pki.kubelet_client = std::move(*kubelet_pair);
   return pki;
 }
 

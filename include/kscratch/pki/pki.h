@@ -111,6 +111,10 @@ struct ServerPki {
   CertAndKey ca;
   CertAndKey serving;
   CertAndKey admin;             // CN=system:admin, O=system:masters.
+  // The apiserver's credential towards kubelets (upstream's --kubelet-client-certificate):
+  // CN=kube-apiserver-kubelet-client, O=system:masters.
+  std::filesystem::path kubelet_client_cert_file, kubelet_client_key_file;
+  CertAndKey kubelet_client;
   bool ca_created = false;      // True on a first start (the CA was generated now).
   bool serving_issued = false;  // True when the serving certificate was (re)issued now.
 };
@@ -124,6 +128,15 @@ inline constexpr std::chrono::hours kRenewBefore{24 * 90};
 // the admin certificate likewise on expiry or a CA mismatch. Leaf keys are kept across
 // re-issues. Corrupt files are reported, never overwritten. Keys are 0600, dirs 0700.
 Expected<ServerPki> ensure_server_pki(const std::filesystem::path& data_dir, const SubjectAltNames& sans);
+
+// A serving certificate that needs no cluster CA, as upstream's kubelet makes when it is
+// given no --tls-cert-file: a key and a self-signed CA of its own ("<common_name>-ca@<time>")
+// sign a leaf for `common_name` and `sans`. cert_file holds the leaf followed by that CA;
+// key_file the leaf's key (0600). Existing files are reused while they match each other
+// and are valid for longer than kRenewBefore; otherwise they are made anew.
+Expected<CertAndKey> ensure_self_signed_serving(const std::filesystem::path& cert_file,
+                                                const std::filesystem::path& key_file,
+                                                const std::string& common_name, const SubjectAltNames& sans);
 
 // ---------------------------------------------------------------------------------------
 // Join tokens (k3s pkg/clientaccess/token.go)
