@@ -1,0 +1,46 @@
+#pragma once
+// The OCI runtime configuration (config.json) of a container: a pure function of its spec,
+// the resolved user and where its root filesystem is mounted. Defaults follow `runc spec`
+// for mounts, masked and read-only paths, and Docker/containerd for what containers expect
+// beyond it: Docker's default capabilities, a writable root, RLIMIT_NOFILE 1048576.
+
+#include "kscratch/containers/runtime.h"
+#include "user_lookup.h"
+
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace kscratch::containers {
+
+// A host device node, given to privileged containers.
+struct DeviceNode {
+  std::string path;
+  char type = 'c';  // 'c' or 'b'
+  std::int64_t major = 0, minor = 0;
+  std::uint32_t file_mode = 0666;
+  std::uint32_t uid = 0, gid = 0;
+};
+
+struct BundleInputs {
+  std::filesystem::path rootfs;
+  ResolvedUser user;
+  std::vector<DeviceNode> host_devices;  // used when privileged
+};
+
+// Docker's default capability set, without the CAP_ prefix.
+const std::vector<std::string>& default_capabilities();
+// Every capability the kernel knows, without the CAP_ prefix.
+const std::vector<std::string>& all_capabilities();
+// The effective set after privileged, add and drop ("ALL" included), with the CAP_ prefix.
+std::vector<std::string> effective_capabilities(const Security& security);
+
+boost::json::object make_oci_config(const ContainerSpec& spec, const BundleInputs& inputs);
+
+// The character and block devices directly under /dev (for privileged containers).
+std::vector<DeviceNode> list_host_devices();
+
+}  // namespace kscratch::containers
