@@ -15,7 +15,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/pidfd.h>
+#include <sys/syscall.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
@@ -233,7 +233,7 @@ int Monitor::run() {
     in >> pid;
   }
   if (pid <= 0) return fail(fmt::format("runc create wrote no pid to {}", a_.pid_file));
-  int pidfd = ::pidfd_open(pid, 0);
+  int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
   if (pidfd < 0) return fail(fmt::format("pidfd_open {}: {}", pid, std::strerror(errno)));
 
   int start_pipe[2];

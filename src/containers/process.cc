@@ -3,7 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/pidfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -141,7 +141,7 @@ asio::awaitable<void> read_output(std::shared_ptr<RunState> s) {
 
 asio::awaitable<Expected<int>> wait_exit(pid_t pid) {
   auto ex = co_await asio::this_coro::executor;
-  int pidfd = ::pidfd_open(pid, 0);
+  int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
   if (pidfd < 0) {
     int e = errno;
     co_return make_error(fmt::format("pidfd_open {}: {}", pid, errno_text(e)));
