@@ -20,14 +20,26 @@ std::uint64_t fnv1a64(std::string_view data) {
   return hash;
 }
 
+std::uint64_t mix64(std::uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  x ^= x >> 33;
+  return x;
+}
+
 std::string host_veth_name(std::string_view prefix, std::string_view pod_uid) {
-  std::string hex = fmt::format("{:016x}", fnv1a64(pod_uid));
+  // FNV-1a alone barely changes its high bits for a change in the last byte ("pod-a" and
+  // "pod-b" would share most leading hex digits); the finaliser spreads every input bit
+  // over the digits that are kept.
+  std::string hex = fmt::format("{:016x}", mix64(fnv1a64(pod_uid)));
   std::size_t digits = prefix.size() < kMaxInterfaceName ? kMaxInterfaceName - prefix.size() : 0;
   return std::string(prefix) + hex.substr(0, std::min(digits, hex.size()));
 }
 
 std::array<std::uint8_t, 6> bridge_mac(std::string_view bridge_name) {
-  std::uint64_t hash = fnv1a64(fmt::format("kscratch-bridge:{}", bridge_name));
+  std::uint64_t hash = mix64(fnv1a64(bridge_name));
   std::array<std::uint8_t, 6> mac{};
   for (std::size_t i = 0; i < mac.size(); ++i) mac[i] = static_cast<std::uint8_t>(hash >> (8 * i));
   // Bit 0 of the first octet is multicast (must be clear), bit 1 is "locally

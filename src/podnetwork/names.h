@@ -22,6 +22,8 @@ inline constexpr std::size_t kMinVethHashDigits = 4;
 // FNV-1a, 64 bits: stable across runs and builds (std::hash is neither), which matters
 // because names and MACs must be the same after a restart.
 std::uint64_t fnv1a64(std::string_view data);
+// MurmurHash3's 64-bit finaliser: every input bit affects every output bit.
+std::uint64_t mix64(std::uint64_t x);
 
 // <prefix><hex hash of the uid>, filling the name up to 15 characters.
 std::string host_veth_name(std::string_view prefix, std::string_view pod_uid);

@@ -24,6 +24,13 @@ TEST_CASE("host veth names fit in 15 characters and are stable", "[podnetwork][n
   std::set<std::string> names;
   for (int i = 0; i < 1000; ++i) names.insert(host_veth_name("ksv", "pod-" + std::to_string(i)));
   CHECK(names.size() == 1000);
+
+  // Even with only the minimum of digits, uids that differ in their last character get
+  // different names.
+  CHECK(host_veth_name(long_prefix, "pod-a") != host_veth_name(long_prefix, "pod-b"));
+  std::set<std::string> short_names;
+  for (char c = 'a'; c <= 'z'; ++c) short_names.insert(host_veth_name(long_prefix, std::string("uid-") + c));
+  CHECK(short_names.size() == 26);
 }
 
 TEST_CASE("the bridge MAC is fixed, unicast and locally administered", "[podnetwork][names]") {
