@@ -85,6 +85,23 @@ struct ContainerInputs {
   std::filesystem::path pod_dir;
 };
 
+// Where the termination message of one container instance is kept on the host (bind-mounted
+// at its terminationMessagePath): pod_dir/containers/<container>/<id>.
+std::filesystem::path termination_message_path(const std::filesystem::path& pod_dir, const std::string& container_name,
+                                               const std::string& id);
+
+// Labels build_container_spec puts on every container, for re-adoption after a restart
+// (upstream keeps the first four as CRI labels and the others as annotations).
+inline constexpr const char* kLabelPodUid = "io.kubernetes.pod.uid";
+inline constexpr const char* kLabelPodName = "io.kubernetes.pod.name";
+inline constexpr const char* kLabelPodNamespace = "io.kubernetes.pod.namespace";
+inline constexpr const char* kLabelContainerName = "io.kubernetes.container.name";
+inline constexpr const char* kLabelRestartCount = "io.kubernetes.container.restartCount";
+inline constexpr const char* kLabelTerminationMessagePath = "io.kubernetes.container.terminationMessagePath";
+inline constexpr const char* kLabelTerminationMessagePolicy = "io.kubernetes.container.terminationMessagePolicy";
+// The host file behind terminationMessagePath (termination_message_path()).
+inline constexpr const char* kLabelTerminationMessageHostPath = "io.kscratch.container.terminationMessageHostPath";
+
 // The whole spec of one container of the pod (an init or app container object).
 boost::asio::awaitable<SpecResult<containers::ContainerSpec>> build_container_spec(
     const json::object& pod, const json::object& container, const images::Image& image, const Volumes& volumes,

@@ -1,0 +1,13 @@
+#pragma once
+// Standard base64 (RFC 4648, padded), as Secret.data and ConfigMap.binaryData carry bytes.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace kscratch::kubelet::spec {
+
+// The decoded bytes, or nothing when text is not valid base64.
+std::optional<std::string> base64_decode(std::string_view text);
+
+}  // namespace kscratch::kubelet::spec
