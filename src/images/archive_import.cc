@@ -43,7 +43,8 @@ Status extract_outer(const fs::path& file, const fs::path& dir) {
   archive_read_support_format_tar(in.get());
   archive_read_support_format_gnutar(in.get());
   if (archive_read_open_filename(in.get(), file.c_str(), 1 << 16) != ARCHIVE_OK) {
-    return make_error(archive_error_string(in.get()) ? archive_error_string(in.get()) : "cannot open");
+    std::string msg = archive_error_string(in.get()) ? archive_error_string(in.get()) : "cannot open";
+    return make_error("not a tar archive (" + msg + ")");
   }
   std::unique_ptr<archive, ArchiveWriteDeleter> out(archive_write_disk_new());
   archive_write_disk_set_options(out.get(), ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
