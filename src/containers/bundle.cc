@@ -1,11 +1,13 @@
 #include "bundle.h"
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
 #include <algorithm>
 #include <boost/json/array.hpp>
 #include <cctype>
+#include <fstream>
 #include <set>
 
 namespace kscratch::containers {
@@ -100,7 +102,7 @@ json::object make_oci_config(const ContainerSpec& spec, const BundleInputs& in) 
       {"cwd", spec.working_dir.empty() ? std::string("/") : spec.working_dir},
       {"capabilities",
        {{"bounding", caps}, {"effective", caps}, {"permitted", caps}}},
-      {"rlimits", json::array{json::object{{"type", "RLIMIT_NOFILE"}, {"hard", 1048576}, {"soft", 1048576}}}},
+      {"rlimits", json::array{json::object{{"type", "RLIMIT_NOFILE"}, {"hard", in.nofile_limit}, {"soft", in.nofile_limit}}}},
       {"noNewPrivileges", sec.no_new_privileges && !sec.privileged},
   };
   // Never an apparmorProfile: this machine has no AppArmor and runc would fail to start.
@@ -206,6 +208,20 @@ json::object make_oci_config(const ContainerSpec& spec, const BundleInputs& in) 
   };
   if (spec.netns && !spec.hostname.empty()) config["hostname"] = spec.hostname;
   return config;
+}
+
+std::uint64_t container_nofile_limit() {
+  constexpr std::uint64_t kWanted = 1048576;
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("CapEff:", 0) != 0) continue;
+    auto caps = std::stoull(line.substr(7), nullptr, 16);
+    if (caps & (1ull << 24)) return kWanted;  // CAP_SYS_RESOURCE: raising is allowed
+  }
+  rlimit current{};
+  if (::getrlimit(RLIMIT_NOFILE, &current) != 0 || current.rlim_max == RLIM_INFINITY) return kWanted;
+  return std::min<std::uint64_t>(kWanted, current.rlim_max);
 }
 
 std::vector<DeviceNode> list_host_devices() {

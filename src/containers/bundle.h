@@ -29,7 +29,12 @@ struct BundleInputs {
   std::filesystem::path rootfs;
   ResolvedUser user;
   std::vector<DeviceNode> host_devices;  // used when privileged
+  std::uint64_t nofile_limit = 1048576;  // RLIMIT_NOFILE, soft and hard
 };
+
+// RLIMIT_NOFILE for containers: containerd's 1048576, or the runtime's own hard limit
+// when it lacks CAP_SYS_RESOURCE to raise it (runc would fail with EPERM otherwise).
+std::uint64_t container_nofile_limit();
 
 // Docker's default capability set, without the CAP_ prefix.
 const std::vector<std::string>& default_capabilities();

@@ -16,7 +16,9 @@
 #include <unistd.h>
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -113,14 +115,22 @@ class RuncRuntime final : public Runtime {
   asio::awaitable<void> wait_monitor_gone(const std::string& id, std::chrono::milliseconds limit);
 
   // Runs blocking work (mounts, directory trees) on the helper thread; resumes on the loop.
+  // f is taken by reference to a named object (g++ 12 mishandles closures holding strings
+  // passed by value into coroutines); it lives in the suspended caller's frame.
   template <class F>
-  asio::awaitable<std::invoke_result_t<F>> blocking(F f) {
+  asio::awaitable<std::invoke_result_t<F>> blocking(const F& f) {
     using R = std::invoke_result_t<F>;
-    // optional<R>: co_spawn needs a default-constructible result.
-    auto r = co_await asio::co_spawn(
-        pool_.get_executor(), [f = std::move(f)]() mutable -> asio::awaitable<std::optional<R>> { co_return f(); },
+    std::optional<R> result;
+    co_await asio::async_initiate<decltype(asio::use_awaitable), void()>(
+        [this, &f, &result](auto handler) {
+          asio::post(pool_, [&f, &result, handler = std::move(handler)]() mutable {
+            result.emplace(f());
+            auto ex = asio::get_associated_executor(handler);
+            asio::post(ex, std::move(handler));
+          });
+        },
         asio::use_awaitable);
-    co_return std::move(*r);
+    co_return std::move(*result);
   }
 
   asio::any_io_executor executor_;
@@ -147,7 +157,7 @@ Expected<ContainerRecord> RuncRuntime::prepare(const ContainerSpec& spec) const 
   auto user = resolve_user(who, read_file_in_root(rootfs, "etc/passwd"), read_file_in_root(rootfs, "etc/group"));
   if (!user) return undo(user.error());
 
-  BundleInputs inputs{rootfs, *user, {}};
+  BundleInputs inputs{rootfs, *user, {}, container_nofile_limit()};
   if (spec.security.privileged) inputs.host_devices = list_host_devices();
   auto config = make_oci_config(spec, inputs);
   if (auto w = write_file_atomically(d / "config.json", boost::json::serialize(config)); !w) return undo(w.error());
@@ -233,7 +243,8 @@ asio::awaitable<Expected<std::string>> RuncRuntime::run_monitor_process(const Co
 asio::awaitable<Expected<ContainerStatus>> RuncRuntime::start(const ContainerSpec& spec) {
   if (auto c = check_id(spec.id); !c) co_return c.error();
   if (spec.args.empty()) co_return make_error(fmt::format("container {}: no command given", spec.id));
-  auto record = co_await blocking([this, &spec] { return prepare(spec); });
+  const auto prepare_job = [this, &spec] { return prepare(spec); };
+  auto record = co_await blocking(prepare_job);
   if (!record) co_return record.error();
   auto said = co_await run_monitor_process(spec, *record);
   auto state = read_monitor_state(dir(spec.id) / "state.json");
@@ -251,8 +262,9 @@ asio::awaitable<Expected<ContainerStatus>> RuncRuntime::start(const ContainerSpe
     message = fmt::format("the monitor of {} ended before the container started: {}", spec.id,
                           text.empty() ? "no output" : text);
   }
-  auto id = spec.id;
-  auto cleaned = co_await blocking([this, id] { return discard(id); });
+  const auto& id = spec.id;
+  const auto discard_job = [this, &id] { return discard(id); };
+  auto cleaned = co_await blocking(discard_job);
   if (!cleaned) log::warn("containers", "cleaning up {} after a failed start: {}", id, cleaned.error().message);
   co_return make_error(message);
 }
@@ -389,7 +401,8 @@ asio::awaitable<Status> RuncRuntime::remove(const std::string& id) {
   }
   // The monitor records the end and exits; let it finish before its directory goes.
   co_await wait_monitor_gone(id, 5s);
-  auto removed = co_await blocking([this, id] { return discard(id); });
+  const auto discard_job = [this, &id] { return discard(id); };
+  auto removed = co_await blocking(discard_job);
   if (!removed) co_return make_error(fmt::format("remove {}: {}", id, removed.error().message));
   co_return Ok{};
 }
