@@ -7,6 +7,10 @@
 #include "kscratch/client/client.h"
 #include "kscratch/client/transport.h"
 #include "kscratch/controllers/controller_manager.h"
+#ifdef KSCRATCH_WITH_KUBELET
+#include "kscratch/kubelet/kubelet.h"
+#include "node_options.h"
+#endif
 #include "kscratch/scheduler/scheduler.h"
 #include "kscratch/pki/pki.h"
 #include "kscratch/runtime/supervisor.h"
@@ -16,6 +20,8 @@
 #include "roles.h"
 
 #include <boost/asio/io_context.hpp>
+
+#include <optional>
 
 #include <unistd.h>
 
@@ -105,6 +111,19 @@ int run_server(const ServerConfig& config) {
       "default-scheduler");
   scheduler::SchedulerOptions scheduler_options;
   supervisor.add("scheduler", [&] { return scheduler::run_scheduler(scheduler_client, scheduler_options); });
+#ifdef KSCRATCH_WITH_KUBELET
+  // The local agent: a kubelet reaching the API in process, as its node's identity.
+  std::optional<client::Client> kubelet_client;
+  if (!config.disable_agent) {
+    auto node_options = kubelet_options(config.node, config.data_dir, config.cluster_cidr, pki->ca_cert_file);
+    kubelet_client.emplace(client::make_in_process_transport(api.handler(), "system:node:" + node_options.node_name,
+                                                             {"system:nodes", "system:authenticated"}),
+                           "kubelet");
+    supervisor.add("kubelet", [&, node_options] { return kubelet::run_kubelet(*kubelet_client, node_options); });
+  }
+#else
+  if (!config.disable_agent) log::warn(kLog, "this build has no kubelet: running the control plane only");
+#endif
   log::info(kLog, "kscratch server running (data dir {}, store revision {})", config.data_dir.string(),
             db->revision());
   int code = supervisor.run();

@@ -15,6 +15,15 @@ struct StoreConfig {
   std::chrono::seconds keep_window{300};
 };
 
+// The node's flags, shared by `server` (its local agent) and `agent`.
+struct NodeConfig {
+  std::string node_name;  // default: the host name
+  std::string node_ip;    // default: the address of the default route
+  std::filesystem::path private_registry = "/etc/kscratch/registries.yaml";
+  int kubelet_port = 10250;
+  std::filesystem::path pod_log_dir = "/var/log/pods";
+};
+
 struct ServerConfig {
   std::filesystem::path data_dir = "/var/lib/kscratch";
   std::string bind_address = "0.0.0.0";
@@ -22,6 +31,7 @@ struct ServerConfig {
   std::filesystem::path write_kubeconfig = "/etc/kscratch/kubeconfig.yaml";
   std::string token;
   bool disable_agent = false;
+  NodeConfig node;
   std::string cluster_cidr = "10.42.0.0/16";      // pod CIDRs for nodes come from here
   std::chrono::seconds node_monitor_grace_period{40};
   StoreConfig store;
@@ -33,8 +43,7 @@ struct AgentConfig {
   std::string server;  // https://host:port
   std::string token;
   std::filesystem::path data_dir = "/var/lib/kscratch";
-  std::string node_name;
-  std::string node_ip;
+  NodeConfig node;
   std::chrono::seconds shutdown_timeout{30};
   int verbosity = 0;
 };

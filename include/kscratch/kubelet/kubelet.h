@@ -38,6 +38,11 @@ struct KubeletOptions {
 // Runs until cancelled. Containers keep running when the kubelet stops (as k3s's do).
 boost::asio::awaitable<void> run_kubelet(client::Client& client, KubeletOptions options);
 
+// The defaults of --node-name and --node-ip: the host name (lower case), and the IPv4
+// address of the default route's interface (127.0.0.1 when there is none).
+std::string default_node_name();
+std::string default_node_ip();
+
 // Host-level names of one agent (bridge, cgroup parent, runc root, ...), derived from the
 // data dir and node name so several agents coexist on one machine.
 struct HostNames {

@@ -9,12 +9,12 @@ Parsed<AgentConfig> parse_agent(const std::vector<std::string>& args) {
   po::options_description d("Flags");
   add_common(d, c.verbosity, c.shutdown_timeout);
   std::string data_dir = c.data_dir;
+  NodeFlags node_flags;
   d.add_options()
     ("server,s", po::value(&c.server)->value_name("URL"), "Server to join, https://HOST:6443 (required)")
     ("token,t", po::value(&c.token)->value_name("TOKEN"), "Join token printed by the server (required)")
-    ("data-dir,d", po::value(&data_dir)->default_value(data_dir)->value_name("DIR"), "Folder to hold state")
-    ("node-name", po::value(&c.node_name)->value_name("NAME"), "Node name (default: the host name)")
-    ("node-ip", po::value(&c.node_ip)->value_name("IP"), "Node address (default: that of the default route)");
+    ("data-dir,d", po::value(&data_dir)->default_value(data_dir)->value_name("DIR"), "Folder to hold state");
+  add_node(d, c.node, node_flags);
   return parse<AgentConfig>(
       "Usage: kscratch agent --server URL --token TOKEN [flags]\n\nRuns a node (kubelet and proxy) that joins "
       "a kscratch server.",
@@ -24,6 +24,7 @@ Parsed<AgentConfig> parse_agent(const std::vector<std::string>& args) {
           return UsageError{fmt::format("--server {} must be an https:// URL", c.server)};
         }
         if (c.token.empty()) return UsageError{"--token is required"};
+        if (auto bad = finish_node(c.node, node_flags)) return UsageError{*bad};
         c.data_dir = data_dir;
         return c;
       });

@@ -7,6 +7,8 @@
 #include <boost/program_options.hpp>
 
 #include <functional>
+#include <optional>
+#include <string>
 #include <sstream>
 
 namespace kscratch::cli::flags {
@@ -47,6 +49,36 @@ inline void add_common(po::options_description& d, int& verbosity, std::chrono::
     ("shutdown-timeout", po::value<long>()->default_value(shutdown_timeout.count())->value_name("SECONDS")
        ->notifier([&](long s) { shutdown_timeout = std::chrono::seconds(s); }),
      "How long components get to stop after SIGINT/SIGTERM");
+}
+
+// Flags of the node (kubelet) part. The strings are parsed into the config by finish_node.
+struct NodeFlags {
+  std::string private_registry, pod_log_dir;
+};
+
+inline void add_node(po::options_description& d, NodeConfig& n, NodeFlags& f) {
+  f.private_registry = n.private_registry;
+  f.pod_log_dir = n.pod_log_dir;
+  d.add_options()
+    ("node-name", po::value(&n.node_name)->value_name("NAME"), "Node name (default: the host name)")
+    ("node-ip", po::value(&n.node_ip)->value_name("IP"), "Node address (default: that of the default route)")
+    ("private-registry", po::value(&f.private_registry)->default_value(f.private_registry)->value_name("FILE"),
+     "Registry mirrors and credentials (k3s registries.yaml format)")
+    ("kubelet-port", po::value(&n.kubelet_port)->default_value(n.kubelet_port)->value_name("PORT"),
+     "Port of the kubelet's server (logs, exec)")
+    ("pod-log-dir", po::value(&f.pod_log_dir)->default_value(f.pod_log_dir)->value_name("DIR"),
+     "Where containers' logs are written (<dir>/<ns>_<pod>_<uid>/<container>/<n>.log)");
+}
+
+// Checks and stores the node flags; an error message names the flag.
+inline std::optional<std::string> finish_node(NodeConfig& n, const NodeFlags& f) {
+  if (n.kubelet_port < 1 || n.kubelet_port > 65535) {
+    return "--kubelet-port " + std::to_string(n.kubelet_port) + " is out of range 1-65535";
+  }
+  if (f.pod_log_dir.empty()) return std::string("--pod-log-dir must not be empty");
+  n.private_registry = f.private_registry;
+  n.pod_log_dir = f.pod_log_dir;
+  return std::nullopt;
 }
 
 }  // namespace kscratch::cli::flags

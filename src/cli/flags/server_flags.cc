@@ -11,6 +11,7 @@ Parsed<ServerConfig> parse_server(const std::vector<std::string>& args) {
   std::string data_dir = c.data_dir, kubeconfig = c.write_kubeconfig;
   long interval = c.store.compaction_interval.count(), window = c.store.keep_window.count();
   long grace = c.node_monitor_grace_period.count();
+  NodeFlags node_flags;
   d.add_options()
     ("data-dir,d", po::value(&data_dir)->default_value(data_dir)->value_name("DIR"),
      "Folder to hold state (the store is <data-dir>/server/db/state.db)")
@@ -33,6 +34,7 @@ Parsed<ServerConfig> parse_server(const std::vector<std::string>& args) {
        ->value_name("N"), "Revisions of history the store always keeps")
     ("compaction-keep-window", po::value(&window)->default_value(window)->value_name("SECONDS"),
      "History the store keeps by age, for watchers that reconnect");
+  add_node(d, c.node, node_flags);
   return parse<ServerConfig>(
       "Usage: kscratch server [flags]\n\nRuns the control plane (store, API server, scheduler, controllers)"
       " and, unless --disable-agent, a local agent.",
@@ -42,6 +44,7 @@ Parsed<ServerConfig> parse_server(const std::vector<std::string>& args) {
         }
         if (data_dir.empty()) return UsageError{"--data-dir must not be empty"};
         if (grace <= 0) return UsageError{"--node-monitor-grace-period must be positive"};
+        if (auto bad = finish_node(c.node, node_flags)) return UsageError{*bad};
         c.node_monitor_grace_period = std::chrono::seconds(grace);
         if (interval < 0 || window < 0 || c.store.keep_revisions < 0) {
           return UsageError{"compaction settings must not be negative"};

@@ -56,5 +56,5 @@ TEST_CASE("agent flags require a server URL and a token", "[cli]") {
   auto p = parse_agent({"--server", "https://h:6443", "--token", "t", "--node-name", "n1"});
   auto* c = as<AgentConfig>(p);
   REQUIRE(c);
-  CHECK(c->node_name == "n1");
+  CHECK(c->node.node_name == "n1");
 }
