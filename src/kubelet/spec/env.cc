@@ -72,12 +72,8 @@ SpecError config_error(std::string message) { return SpecError{kConfigError, std
 
 bool is_env_var_name(std::string_view name) {
   if (name.empty()) return false;
-  auto ok = [](char c, bool first) {
-    return c == '-' || c == '.' || c == '_' || std::isalpha(static_cast<unsigned char>(c)) ||
-           (!first && std::isdigit(static_cast<unsigned char>(c)));
-  };
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    if (!ok(name[i], i == 0)) return false;
+  for (char c : name) {
+    if (c < ' ' || c > '~' || c == '=') return false;
   }
   return true;
 }
@@ -170,8 +166,9 @@ boost::asio::awaitable<SpecResult<std::vector<EnvVar>>> make_environment(const j
   const std::string& ns = objects.ns();
   OrderedEnv env;
 
-  // envFrom first, so that env overrides it; keys that are not valid variable names are
-  // skipped (upstream records an InvalidEnvironmentVariableNames event for them).
+  // envFrom first, so that env overrides it. Since RelaxedEnvironmentVariableValidation
+  // (on by default in 1.32) the kubelet no longer drops keys like "1KEY"; only names no
+  // environment can hold (with '=' or non-printable bytes) are skipped here.
   for (const auto& item : jsonu::arr(container, "envFrom")) {
     const auto& from = jsonu::as_obj(item);
     std::string prefix = jsonu::str(from, "prefix");
@@ -220,7 +217,19 @@ boost::asio::awaitable<SpecResult<std::vector<EnvVar>>> make_environment(const j
       if (auto* d = ref.if_contains("divisor")) {
         divisor = d->is_string() ? std::string(d->get_string()) : json::serialize(*d);
       }
-      auto got = container_resource_value(container, jsonu::str(ref, "resource"), divisor, node);
+      // containerName may name another container of the pod (containerResourceRuntimeValue).
+      const json::object* target = &container;
+      std::string target_name = jsonu::str(ref, "containerName");
+      if (!target_name.empty() && target_name != jsonu::str(container, "name")) {
+        target = nullptr;
+        for (const char* list : {"containers", "initContainers"}) {
+          for (const auto& c : jsonu::arr(jsonu::obj(pod, "spec"), list)) {
+            if (target == nullptr && jsonu::str(jsonu::as_obj(c), "name") == target_name) target = &jsonu::as_obj(c);
+          }
+        }
+        if (target == nullptr) co_return config_error(fmt::format("container {} not found", target_name));
+      }
+      auto got = container_resource_value(*target, jsonu::str(ref, "resource"), divisor, node);
       if (!got) co_return config_error(got.error().message);
       value = *got;
     } else if (from.contains("configMapKeyRef") || from.contains("secretKeyRef")) {

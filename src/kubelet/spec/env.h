@@ -46,7 +46,8 @@ std::vector<std::string> replace_or_append_env(const std::vector<std::string>& d
 std::vector<std::string> final_environment(const std::vector<std::string>& image_env, const std::string& hostname,
                                            const std::vector<EnvVar>& kubelet_env);
 
-// IsEnvVarName: [-._a-zA-Z][-._a-zA-Z0-9]*
+// A name an environment can hold: printable ASCII without '=' (upstream's relaxed
+// validation, the default since 1.32).
 bool is_env_var_name(std::string_view name);
 
 }  // namespace kscratch::kubelet::spec

@@ -56,7 +56,7 @@ std::string value(const std::vector<EnvVar>& env, const std::string& name) {
 
 TEST_CASE("env: envFrom, then env in order, with $(VAR) expansion over earlier variables") {
   FakeSource source;
-  source.add_config_map("shop", "cfg", R"J({"COLOR":"blue","SIZE":"L","1BAD":"x","GOOD.KEY":"y"})J");
+  source.add_config_map("shop", "cfg", R"J({"COLOR":"blue","SIZE":"L","1ST":"x","GOOD.KEY":"y","A=B":"z"})J");
   source.add_secret("shop", "creds", R"J({"PASSWORD":"czNjcjN0"})J");  // "s3cr3t"
   auto pod = parse_object(kPod);
   auto container = parse_object(R"J({"name":"c",
@@ -68,14 +68,15 @@ TEST_CASE("env: envFrom, then env in order, with $(VAR) expansion over earlier v
            {"name":"EMPTY","value":""}]})J");
   auto env = environment(source, pod, container);
   REQUIRE(env);
-  CHECK(names(*env) == std::vector<std::string>{"COLOR", "GOOD.KEY", "SIZE", "DB_PASSWORD", "GREETING", "WHO", "MSG",
+  CHECK(names(*env) == std::vector<std::string>{"1ST", "COLOR", "GOOD.KEY", "SIZE", "DB_PASSWORD", "GREETING", "WHO", "MSG",
                                                 "EMPTY"});
   CHECK(value(*env, "COLOR") == "red");  // env overrides envFrom, in place
   CHECK(value(*env, "DB_PASSWORD") == "s3cr3t");
   CHECK(value(*env, "GREETING") == "hello $(WHO)");  // WHO was not defined yet
   CHECK(value(*env, "MSG") == "blue-world-$(WHO)-$(MISSING)");
   CHECK(value(*env, "EMPTY") == "");
-  CHECK(value(*env, "1BAD") == "<unset>");  // not a valid variable name: skipped
+  CHECK(value(*env, "1ST") == "x");        // relaxed names (1.32) are kept
+  CHECK(value(*env, "A=B") == "<unset>");  // a name no environment can hold is not
 }
 
 TEST_CASE("env: fieldRef and resourceFieldRef") {
