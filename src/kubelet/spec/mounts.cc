@@ -153,6 +153,12 @@ SpecResult<std::vector<containers::Mount>> container_mounts(const json::object& 
     } else if (!propagation.empty() && propagation != "None") {
       return config_error(fmt::format("invalid MountPropagation mode: {}", propagation));
     }
+    // A missing source (an unchecked hostPath) becomes a directory, as containerd makes it.
+    std::error_code exists_ec;
+    if (!fs::exists(host, exists_ec)) {
+      fs::create_directories(host, exists_ec);
+      if (exists_ec) return config_error(fmt::format("create {}: {}", host.string(), exists_ec.message()));
+    }
     bool read_only = jsonu::boolean(mount, "readOnly") || volume->second.read_only;
     mounts.push_back({target, host.string(), "bind", {"rbind", mode, read_only ? "ro" : "rw"}});
     targets.insert(fs::path(target).lexically_normal().string());

@@ -176,6 +176,13 @@ TEST_CASE("container spec: defaults, own /etc/hosts, host network, errors") {
   CHECK(spec->labels.at(kLabelTerminationMessagePath) == "/dev/termination-log");
   CHECK(spec->resources.cpu_shares == 2u);
 
+  // An unchecked hostPath that does not exist is made a directory, as containerd does.
+  Volumes absent = {{"h", PreparedVolume{tmp.path() / "absent/dir", false}}};
+  auto made = build(source, pod, parse_object(R"J({"name":"c","volumeMounts":[{"name":"h","mountPath":"/h"}]})J"),
+                    absent, inputs);
+  REQUIRE(made);
+  CHECK(fs::is_directory(tmp.path() / "absent/dir"));
+
   auto missing = build(source, pod, parse_object(R"J({"name":"c","volumeMounts":[{"name":"nope","mountPath":"/x"}]})J"),
                        volumes, inputs);
   REQUIRE_FALSE(missing);
