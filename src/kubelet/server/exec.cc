@@ -14,6 +14,7 @@
 #include <boost/asio/experimental/channel.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -165,9 +166,16 @@ class ExecSession {
       auto channel = static_cast<unsigned char>(message[0]);
       std::string_view data = std::string_view(message).substr(1);
       if (channel == kStdin) {
-        if (!stdin_.is_open() || data.empty()) continue;
-        auto [wec, wn] = co_await asio::async_write(stdin_, asio::buffer(data), kTuple);
-        if (wec) {
+        if (!want_stdin_ || data.empty()) continue;
+        // With a tty, input goes to the pty once runc has handed it over.
+        while (tty_ && !console_.is_open() && !console_failed_) {
+          asio::steady_timer wait(ws_.get_executor(), std::chrono::milliseconds(10));
+          co_await wait.async_wait(kTuple);
+        }
+        auto& target = tty_ ? console_ : stdin_;
+        if (!target.is_open()) continue;
+        auto [wec, wn] = co_await asio::async_write(target, asio::buffer(data), kTuple);
+        if (wec && !tty_) {
           boost::system::error_code ignored;
           stdin_.close(ignored);
         }
@@ -276,6 +284,7 @@ class ExecSession {
     if (tty_) {
       // The command's own stdout carries only runc's complaints; the pty carries the rest.
       auto got = co_await (receive_console(*acceptor) || wait_exit());
+      console_failed_ = got.index() != 0;
       if (got.index() == 0) {
         co_await (pump(console_, kStdout, want_stdout_) && pump(stdout_, kStdout, want_stdout_) && wait_exit());
       } else {
@@ -294,6 +303,7 @@ class ExecSession {
   Outbox outbox_;
   asio::posix::stream_descriptor stdin_, stdout_, stderr_, pidfd_, console_;
   int master_fd_ = -1;
+  bool console_failed_ = false;
   winsize size_{};
   bool have_size_ = false;
   pid_t pid_ = -1;

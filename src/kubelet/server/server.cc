@@ -11,6 +11,7 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -199,6 +200,9 @@ struct Server {
   }
 
   asio::awaitable<void> serve() {
+    // Cancellation ends the accept loop, after which stop_sessions still has awaiting to
+    // do: a cancelled coroutine must not throw at its next co_await.
+    co_await asio::this_coro::throw_if_cancelled(false);
     setup_tls();
     tcp::acceptor acceptor(executor);
     tcp::endpoint endpoint(asio::ip::make_address(options.address), options.port);
@@ -221,7 +225,9 @@ struct Server {
         auto it = std::prev(sessions.end());
         asio::co_spawn(executor, session(std::move(socket)),
                        asio::bind_cancellation_slot(signal.slot(), [this, it](std::exception_ptr e) {
-                         sessions.erase(it);
+                         // The signal goes later: co_spawn still clears its slot after this
+                         // handler returns.
+                         asio::post(executor, [this, it] { sessions.erase(it); });
                          if (!e) return;
                          try {
                            std::rethrow_exception(e);
@@ -233,13 +239,13 @@ struct Server {
     } catch (const boost::system::system_error& e) {
       if (e.code() != asio::error::operation_aborted) throw;
     }
+    co_await asio::this_coro::reset_cancellation_state();
     co_await stop_sessions();
   }
 
   // Sessions refer to this object and to the caller's directory and runtime: they must all
   // be gone before run_kubelet_server returns.
   asio::awaitable<void> stop_sessions() {
-    co_await asio::this_coro::reset_cancellation_state();
     for (auto& s : sessions) s.emit(asio::cancellation_type::terminal);
     asio::steady_timer t(executor);
     while (active > 0 || !sessions.empty()) {
