@@ -116,7 +116,7 @@ Status setup_dir(const fs::path& dir) {
   fs::create_directories(dir, ec);
   if (ec) return make_error(fmt::format("create {}: {}", dir.string(), ec.message()));
   struct stat st {};
-  if (::stat(dir.c_str(), &st) == 0 && (st.st_mode & 07777) != 0777 && !is_mount_point(dir)) {
+  if (::stat(dir.c_str(), &st) == 0 && (st.st_mode & 0777) != 0777 && !is_mount_point(dir)) {
     if (::chmod(dir.c_str(), 0777) != 0) {
       return make_error(fmt::format("chmod {}: {}", dir.string(), std::strerror(errno)));
     }

@@ -30,7 +30,8 @@ Status unmount(const fs::path& dir);
 // unless read_only) added; directories get setgid and group search.
 Status set_volume_ownership(const fs::path& dir, std::int64_t fs_group, bool read_only);
 
-// Upstream's setupDir: the volume directory exists with mode 0777 whatever the umask.
+// Upstream's setupDir: the volume directory exists with rwx for all whatever the umask
+// (fsGroup's setgid bit is kept).
 Status setup_dir(const fs::path& dir);
 
 // --- plugins --- (errors are the message after "MountVolume.SetUp failed for volume ...")
