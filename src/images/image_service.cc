@@ -113,14 +113,16 @@ class ImageServiceImpl final : public ImageService, public std::enable_shared_fr
     auto self = shared_from_this();
     const fs::path path = file;
     const ContentStore* store = &store_;
-    auto records = co_await run_blocking(pool_, [store, path] { return import_archive_file(*store, path); });
+    // A named job, not a temporary in the co_await expression: g++ 12 destroys such
+    // temporaries twice.
+    auto job = [store, path] { return import_archive_file(*store, path); };
+    auto records = co_await run_blocking(pool_, job);
     if (!records) co_return records.error();
     std::vector<Image> out;
     for (auto& r : *records) {
-      // The store's merged view (tags the image had already stay).
-      auto stored = store_.find(r.id);
-      out.push_back(stored ? *stored : store_.to_image(r));
-      log::info("images", "imported {} from {}", out.back().id, path.string());
+      // The names the archive gave (the store may know the image by more).
+      out.push_back(store_.to_image(r));
+      log::info("images", "imported {} from {}", r.id, path.string());
     }
     co_return out;
   }

@@ -257,17 +257,20 @@ asio::awaitable<Expected<ImageRecord>> RegistryPuller::pull_from(const Endpoint&
       co_return make_error(fmt::format("layer blob {}: content has digest {}", layer.digest, got->digest));
     }
     const fs::path layers = store_.layers_dir();
-    auto dir = co_await run_blocking(pool_, [layers, blob, diff_id] { return ensure_layer(layers, blob, diff_id); });
+    // Named jobs, not temporaries in the co_await expression: g++ 12 destroys those twice.
+    auto unpack = [layers, blob, diff_id] { return ensure_layer(layers, blob, diff_id); };
+    auto dir = co_await run_blocking(pool_, unpack);
     fs::remove(blob, ec);
     if (!dir) co_return make_error(dir.error().message);
   }
   if (ref.digest.empty()) record.repo_tags.push_back(ref.str());
   record.repo_digests.push_back(ref.name() + "@" + top_digest);
   const ContentStore* store = &store_;
-  auto saved = co_await run_blocking(pool_, [store, record]() -> Expected<ImageRecord> {
+  auto save = [store, record]() -> Expected<ImageRecord> {
     if (auto st = store->save(record); !st) return st.error();
     return record;
-  });
+  };
+  auto saved = co_await run_blocking(pool_, save);
   co_return saved;
 }
 
