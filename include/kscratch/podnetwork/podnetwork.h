@@ -40,6 +40,9 @@ struct Route {
   std::string via;
 };
 
+// Each call is a few netlink exchanges and file operations (about 10 ms for an attach),
+// short enough for the caller's event loop; calls may come from any thread (they are
+// serialised). Root is needed.
 class PodNetwork {
  public:
   virtual ~PodNetwork() = default;
@@ -47,14 +50,23 @@ class PodNetwork {
   // The bridge (fixed MAC, gateway address), ip_forward, masquerade. Idempotent.
   virtual Status ensure_node(const std::string& pod_cidr) = 0;
   // A namespace with eth0 and lo up, an address and a default route via the gateway.
-  // Idempotent: the attachment of a pod that has one is returned as it is.
+  // Idempotent: the attachment of a pod that has one is returned as it is (a missing
+  // veth or address is repaired, the address kept). Needs ensure_node() first, in this
+  // process, for the pod CIDR.
   virtual Expected<Attachment> attach(const std::string& pod_uid) = 0;
+  // The attachment when the pod has a recorded address and a mounted namespace (no
+  // netlink; attach() is what checks and repairs the links).
   virtual std::optional<Attachment> find(const std::string& pod_uid) const = 0;
   // Removes the veth pair and the namespace and frees the address. Idempotent.
   virtual Status detach(const std::string& pod_uid) = 0;
-  // Pods with an attachment (for cleaning up after pods that no longer exist).
+  // Pods with an attachment, even a partial one (for cleaning up after pods that no
+  // longer exist). Pod uids are [A-Za-z0-9._-]+ (they name files).
   virtual std::vector<std::string> attached_pods() const = 0;
-  // Makes the routes to other nodes' pod CIDRs exactly these.
+  // Makes the routes to other nodes' pod CIDRs exactly these. Our routes carry route
+  // protocol 75 (`ip route show proto 75`); only those, and only inside the cluster
+  // CIDR, are ever changed. Routes to this node's own CIDR or via an address of this
+  // host (another agent on the same machine) are skipped; a CIDR outside the cluster
+  // CIDR is an error.
   virtual Status sync_routes(const std::vector<Route>& routes) = 0;
   // Removes everything: attachments, bridge, routes, rules (kscratch-killall).
   virtual Status teardown() = 0;
