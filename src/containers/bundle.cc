@@ -56,14 +56,31 @@ json::object mount(const std::string& destination, const std::string& type, cons
 
 }  // namespace
 
-std::vector<std::string> effective_capabilities(const Security& security) {
+std::vector<std::string> current_capabilities() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("CapEff:", 0) != 0) continue;
+    auto bits = std::stoull(line.substr(7), nullptr, 16);
+    std::vector<std::string> out;
+    const auto& all = all_capabilities();
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      if (bits & (1ull << i)) out.push_back(all[i]);
+    }
+    return out;
+  }
+  return all_capabilities();
+}
+
+std::vector<std::string> effective_capabilities(const Security& security, const std::vector<std::string>& all_in) {
+  const auto& all = all_in.empty() ? all_capabilities() : all_in;
   // containerd's order: "ALL" in add, then "ALL" in drop, then single adds, then single
   // drops, so that add ALL + drop CHOWN is everything but CHOWN.
-  std::vector<std::string> caps = security.privileged ? all_capabilities() : default_capabilities();
+  std::vector<std::string> caps = security.privileged ? all : default_capabilities();
   auto has_all = [](const std::vector<std::string>& v) {
     return std::any_of(v.begin(), v.end(), [](const std::string& c) { return normalize_capability(c) == "ALL"; });
   };
-  if (has_all(security.capabilities_add)) caps = all_capabilities();
+  if (has_all(security.capabilities_add)) caps = all;
   if (has_all(security.capabilities_drop)) caps.clear();
   for (auto& c : security.capabilities_add) {
     auto n = normalize_capability(c);
@@ -93,7 +110,7 @@ json::object make_oci_config(const ContainerSpec& spec, const BundleInputs& in) 
   if (std::none_of(env.begin(), env.end(), [](const std::string& e) { return e.rfind("PATH=", 0) == 0; })) {
     env.insert(env.begin(), "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
   }
-  auto caps = to_array(effective_capabilities(sec));
+  auto caps = to_array(effective_capabilities(sec, in.available_capabilities));
   json::object process{
       {"terminal", false},  // stdio goes to the monitor's pipes; kubectl exec -t uses runc exec -t
       {"user", std::move(user)},

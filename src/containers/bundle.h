@@ -30,6 +30,9 @@ struct BundleInputs {
   ResolvedUser user;
   std::vector<DeviceNode> host_devices;  // used when privileged
   std::uint64_t nofile_limit = 1048576;  // RLIMIT_NOFILE, soft and hard
+  // What "all capabilities" means (privileged, add ALL): the runtime's own, as containerd
+  // does, since runc cannot grant what it lacks. Empty: every capability.
+  std::vector<std::string> available_capabilities;
 };
 
 // RLIMIT_NOFILE for containers: containerd's 1048576, or the runtime's own hard limit
@@ -40,8 +43,11 @@ std::uint64_t container_nofile_limit();
 const std::vector<std::string>& default_capabilities();
 // Every capability the kernel knows, without the CAP_ prefix.
 const std::vector<std::string>& all_capabilities();
-// The effective set after privileged, add and drop ("ALL" included), with the CAP_ prefix.
-std::vector<std::string> effective_capabilities(const Security& security);
+// The capabilities the calling process has in its effective set, without the CAP_ prefix.
+std::vector<std::string> current_capabilities();
+// The effective set after privileged, add and drop ("ALL" included), with the CAP_ prefix;
+// all is what "all capabilities" means (empty: every capability).
+std::vector<std::string> effective_capabilities(const Security& security, const std::vector<std::string>& all = {});
 
 boost::json::object make_oci_config(const ContainerSpec& spec, const BundleInputs& inputs);
 

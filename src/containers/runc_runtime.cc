@@ -157,7 +157,7 @@ Expected<ContainerRecord> RuncRuntime::prepare(const ContainerSpec& spec) const 
   auto user = resolve_user(who, read_file_in_root(rootfs, "etc/passwd"), read_file_in_root(rootfs, "etc/group"));
   if (!user) return undo(user.error());
 
-  BundleInputs inputs{rootfs, *user, {}, container_nofile_limit()};
+  BundleInputs inputs{rootfs, *user, {}, container_nofile_limit(), current_capabilities()};
   if (spec.security.privileged) inputs.host_devices = list_host_devices();
   auto config = make_oci_config(spec, inputs);
   if (auto w = write_file_atomically(d / "config.json", boost::json::serialize(config)); !w) return undo(w.error());
@@ -204,7 +204,7 @@ asio::awaitable<Expected<std::string>> RuncRuntime::run_monitor_process(const Co
              "--runc-root",
              options_.runc_root.string(),
              "--log-path",
-             spec.log_path.string(),
+             spec.log_path.empty() ? std::string("/dev/null") : spec.log_path.string(),
              "--state-file",
              (d / "state.json").string(),
              "--pid-file",

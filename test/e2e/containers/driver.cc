@@ -79,6 +79,8 @@ kc::ContainerSpec make_spec(const Args& a, const std::string& id) {
   spec.log_path = a.flags.count("log") ? a.flags.at("log") : "/dev/null";
   spec.labels = {{"app", "e2e"}};
   if (a.flags.count("memory")) spec.resources.memory_limit_bytes = std::stoll(a.flags.at("memory"));
+  if (a.flags.count("privileged")) spec.security.privileged = true;
+  if (a.flags.count("read-only")) spec.security.read_only_root = true;
   if (a.flags.count("netns")) spec.netns = a.flags.at("netns");
   if (a.flags.count("user")) spec.image_user = a.flags.at("user");
   return spec;

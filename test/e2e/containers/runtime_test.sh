@@ -68,6 +68,18 @@ expect_exit 0 D wait user --timeout 10
 expect_output 'exit_code=0 reason=Completed'
 grep -q 'uid=1000 gid=1000 groups=1000 10' "$LOGS/user/0.log" || fail "wrong user: $(cat "$LOGS/user/0.log")"
 
+echo "== privileged: the runtime's capabilities and the host's devices; a read-only root"
+expect_exit 0 D start priv "${START[@]}" --privileged 1 --log "$LOGS/priv/0.log" -- \
+  sh -c 'grep CapEff /proc/self/status; ls /dev/null /dev/zero /dev/full && touch /written'
+expect_exit 0 D wait priv --timeout 10
+expect_output 'exit_code=0 reason=Completed'
+grep -q "$(grep CapEff /proc/self/status | tr '\t' ' ' | tr -s ' ')" <(tr '\t' ' ' <"$LOGS/priv/0.log" | tr -s ' ') ||
+  fail "privileged capabilities differ from the runtime's: $(cat "$LOGS/priv/0.log")"
+expect_exit 0 D start ro "${START[@]}" --read-only 1 --log "$LOGS/ro/0.log" -- touch /written
+expect_exit 0 D wait ro --timeout 10
+expect_output 'exit_code=1 reason=Error'
+grep -q 'Read-only file system' "$LOGS/ro/0.log" || fail "the root was writable: $(cat "$LOGS/ro/0.log")"
+
 echo "== a long-running container in a network namespace, exec into it"
 ip netns add "$NETNS"
 expect_exit 0 D start sleeper "${START[@]}" --netns "/var/run/netns/$NETNS" --log "$LOGS/sleeper/0.log" -- sleep 1000
@@ -122,7 +134,7 @@ expect_exit 0 D bench "${START[@]}" --count 20 -- sleep 1000
 echo "$OUT"
 
 echo "== remove leaves no mount, runc state or cgroup"
-for id in out3 user sleeper adopt oom; do
+for id in out3 user priv ro sleeper adopt oom; do
   expect_exit 0 D remove "$id"
 done
 expect_exit 0 D remove out3  # removing twice is fine

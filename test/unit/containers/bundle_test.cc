@@ -227,3 +227,22 @@ TEST_CASE("bundle: the kubelet's mounts, binds made recursive, replacing a defau
   CHECK(shm == 1);
   CHECK(find_mount(c, "/dev/shm")->at("source").as_string() == "/pods/p/shm");
 }
+
+TEST_CASE("bundle: all capabilities are those the runtime has") {
+  Security sec;
+  sec.privileged = true;
+  std::vector<std::string> available = {"CHOWN", "SYS_ADMIN", "KILL"};
+  CHECK(effective_capabilities(sec, available) == std::vector<std::string>{"CAP_CHOWN", "CAP_SYS_ADMIN", "CAP_KILL"});
+  Security add_all;
+  add_all.capabilities_add = {"ALL"};
+  add_all.capabilities_drop = {"KILL"};
+  CHECK(effective_capabilities(add_all, available) == std::vector<std::string>{"CAP_CHOWN", "CAP_SYS_ADMIN"});
+  CHECK(!current_capabilities().empty());
+}
+
+TEST_CASE("bundle: the RLIMIT_NOFILE given") {
+  auto in = inputs();
+  in.nofile_limit = 20000;
+  auto c = make_oci_config(base_spec(), in);
+  CHECK(c.at("process").at("rlimits").as_array()[0].at("soft").to_number<int>() == 20000);
+}
