@@ -124,6 +124,14 @@ expect_exit 0 drive attach pod-a
 [[ $(result) == "$A" ]] || fail "repair changed the attachment: $(result) vs $A"
 expect_exit 0 in_pod "$NS_A" "${PING[@]}" -c1 -W1 "$IP_B"
 
+echo "--- attach recreates a namespace that is gone (as after a reboot)"
+umount "$NS_A"
+expect_exit 0 drive attach pod-a
+[[ $(result) == "$A" ]] || fail "recreate changed the attachment: $(result) vs $A"
+grep -qx "$NS_A" <<<"$(mounts_under_work)" || fail "$NS_A is not mounted again"
+expect_exit 0 in_pod "$NS_A" "${PING[@]}" -c1 -W1 "$IP_B"
+expect_exit 0 in_pod "$NS_B" "${PING[@]}" -c1 -W1 "$IP_A"
+
 echo "--- detach pod-b"
 expect_exit 0 drive detach pod-b
 ip link show "$VETH_B" >/dev/null 2>&1 && fail "$VETH_B is still there"
