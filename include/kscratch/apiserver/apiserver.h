@@ -35,6 +35,10 @@ struct ApiServerOptions {
   std::string client_ca_file;        // CA whose client certificates authenticate
   std::vector<BearerToken> tokens;
   std::string advertise_address = "127.0.0.1:6443";
+  // The client certificate pods/log and pods/exec present to kubelets (upstream's
+  // --kubelet-client-certificate and --kubelet-client-key).
+  std::string kubelet_client_cert_file;
+  std::string kubelet_client_key_file;
   std::string git_version = "v1.32.0+kscratch";
 };
 

@@ -51,6 +51,18 @@ class Responder {
   // Completes when the client goes away during a stream (a watch whose client is gone
   // ends at once instead of at its timeout). Only meaningful after start_stream().
   virtual boost::asio::awaitable<void> closed() = 0;
+
+  // Connection upgrades (pods/exec, proxied to a kubelet): the handler writes the raw
+  // response head (a 101) and then bytes both ways with write_raw() and read_raw() until
+  // either side ends; the connection is not reused. read_raw() gives what the client
+  // sends, empty once it has gone. Transports without a connection of their own (the
+  // in-process client) cannot upgrade: write_raw() is false there.
+  virtual bool can_upgrade() const { return false; }
+  virtual boost::asio::awaitable<bool> write_raw(std::string bytes) {
+    (void)bytes;
+    co_return false;
+  }
+  virtual boost::asio::awaitable<std::string> read_raw() { co_return std::string(); }
 };
 
 class Handler {

@@ -69,8 +69,37 @@ std::optional<Identity> client_identity(SSL* ssl) {
 
 class BeastResponder : public Responder {
  public:
-  BeastResponder(TlsStream& stream, unsigned version, bool keep_alive, std::chrono::seconds timeout)
-      : stream_(stream), version_(version), keep_alive_(keep_alive), timeout_(timeout) {}
+  BeastResponder(TlsStream& stream, unsigned version, bool keep_alive, std::chrono::seconds timeout,
+                 beast::flat_buffer* buffer = nullptr)
+      : stream_(stream), version_(version), keep_alive_(keep_alive), timeout_(timeout), buffer_(buffer) {}
+
+  bool can_upgrade() const override { return buffer_ != nullptr; }
+
+  asio::awaitable<bool> write_raw(std::string bytes) override {
+    if (failed_ || !buffer_) co_return false;
+    sent_ = true;
+    keep_alive_ = false;
+    beast::get_lowest_layer(stream_).expires_after(timeout_);
+    auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(bytes), kTuple);
+    failed_ = failed_ || ec;
+    co_return !failed_;
+  }
+
+  asio::awaitable<std::string> read_raw() override {
+    if (!buffer_) co_return std::string();
+    // Bytes the request parser read past the request come first.
+    if (buffer_->size() > 0) {
+      std::string early = beast::buffers_to_string(buffer_->data());
+      buffer_->consume(buffer_->size());
+      co_return early;
+    }
+    // An upgraded connection may idle for hours (an interactive shell): no read deadline.
+    beast::get_lowest_layer(stream_).expires_never();
+    std::string data(16 * 1024, '\0');
+    auto [ec, n] = co_await stream_.async_read_some(asio::buffer(data), kTuple);
+    data.resize(ec ? 0 : n);
+    co_return data;
+  }
 
   asio::awaitable<void> send(const Response& r) override {
     bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version_};
@@ -140,6 +169,7 @@ class BeastResponder : public Responder {
   std::chrono::seconds timeout_;
   bool sent_ = false;
   bool failed_ = false;
+  beast::flat_buffer* buffer_;
 };
 
 Request to_request(bhttp::request<bhttp::string_body>& msg) {
@@ -232,7 +262,7 @@ struct Server::Impl {
       bool keep_alive = msg.keep_alive();
       unsigned version = msg.version();
       Request req = to_request(msg);
-      BeastResponder responder(stream, version, keep_alive, options.io_timeout);
+      BeastResponder responder(stream, version, keep_alive, options.io_timeout, &buffer);
 
       std::string token;
       auto authz = req.header("authorization");

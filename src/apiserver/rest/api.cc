@@ -106,6 +106,10 @@ asio::awaitable<void> Api::serve_resource(const Resource& r, const RequestInfo& 
       co_return;
     }
   }
+  if (info.subresource == "log" || info.subresource == "exec") {
+    co_await serve_pod_proxy(r, info, req, out);
+    co_return;
+  }
   if (!r.namespaced && !info.namespace_.empty()) {
     auto res = error_response(path_not_found());
     co_await out.send(res);

@@ -5,6 +5,7 @@
 // /version and the health checks.
 
 #include "../http/http.h"
+#include "../proxy/kubelet_client.h"
 #include "errors.h"
 #include "objects.h"
 #include "request_info.h"
@@ -25,6 +26,8 @@ namespace asio = boost::asio;
 struct ApiConfig {
   std::string git_version;        // "v1.32.0+kscratch"
   std::string server_address;     // "127.0.0.1:6443", for /api's serverAddressByClientCIDRs
+  std::string kubelet_client_cert_file;  // pods/log and pods/exec reach kubelets with it
+  std::string kubelet_client_key_file;
 };
 
 struct Reply {
@@ -78,6 +81,17 @@ class Api : public http::Handler {
   // watch.cc
   asio::awaitable<void> watch(const Resource& r, const RequestInfo& info, const http::Request& req,
                               http::Responder& out);
+
+  // pod_proxy.cc: pods/log and pods/exec, forwarded to the kubelet of the pod's node.
+  struct KubeletTarget {
+    proxy::KubeletEndpoint endpoint;
+    std::string container;
+    json::object pod;
+  };
+  asio::awaitable<std::variant<KubeletTarget, ApiError>> locate_container(const Resource& r, const RequestInfo& info,
+                                                                          const http::Request& req);
+  asio::awaitable<void> serve_pod_proxy(const Resource& r, const RequestInfo& info, http::Request& req,
+                                        http::Responder& out);
 
   // services.cc: addresses held by stored Services and by creates still in flight.
   asio::awaitable<ServiceAllocations> service_allocations();

@@ -76,6 +76,12 @@ std::optional<json::object> api_resource_list(std::string_view group, std::strin
       } else if (sub == "finalize") {
         s["kind"] = r.kind;
         s["verbs"] = json::array{"update"};
+      } else if (sub == "log") {
+        s["kind"] = "Pod";
+        s["verbs"] = json::array{"get"};
+      } else if (sub == "exec") {
+        s["kind"] = "PodExecOptions";
+        s["verbs"] = json::array{"create", "get"};
       } else {
         s["kind"] = r.kind;
         s["verbs"] = json::array{"get", "patch", "update"};
@@ -120,6 +126,12 @@ json::object resource_discovery(const Resource& r) {
     } else if (sub == "finalize") {
       s["responseKind"] = response_kind(r.group, r.version, r.kind);
       s["verbs"] = json::array{"update"};
+    } else if (sub == "log") {
+      s["responseKind"] = response_kind("", "v1", "Pod");
+      s["verbs"] = json::array{"get"};
+    } else if (sub == "exec") {
+      s["responseKind"] = response_kind("", "v1", "PodExecOptions");
+      s["verbs"] = json::array{"create", "get"};
     } else {
       s["responseKind"] = response_kind(r.group, r.version, r.kind);
       s["verbs"] = json::array{"get", "patch", "update"};
