@@ -112,7 +112,9 @@ json::object make_oci_config(const ContainerSpec& spec, const BundleInputs& in) 
   }
   auto caps = to_array(effective_capabilities(sec, in.available_capabilities));
   json::object process{
-      {"terminal", false},  // stdio goes to the monitor's pipes; kubectl exec -t uses runc exec -t
+      // Without a terminal the container's stdio are the monitor's pipes; with one, the
+      // monitor reads the terminal runc hands it.
+      {"terminal", spec.tty},
       {"user", std::move(user)},
       {"args", to_array(spec.args)},
       {"env", to_array(env)},

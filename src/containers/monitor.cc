@@ -18,6 +18,8 @@
 #include <sys/syscall.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -39,6 +41,7 @@ using Clock = std::chrono::system_clock;
 struct MonitorArgs {
   std::string id, bundle, runc = "runc", runc_root, log_path, state_file, pid_file, cgroups_path;
   int ready_fd = -1;
+  bool tty = false;
 };
 
 Expected<MonitorArgs> parse_args(const std::vector<std::string>& args) {
@@ -50,7 +53,9 @@ Expected<MonitorArgs> parse_args(const std::vector<std::string>& args) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (i + 1 >= args.size()) return make_error(fmt::format("flag {} needs a value", args[i]));
     const auto& value = args[i + 1];
-    if (args[i] == "--ready-fd") {
+    if (args[i] == "--tty") {
+      a.tty = value == "true" || value == "1";
+    } else if (args[i] == "--ready-fd") {
       try {
         a.ready_fd = std::stoi(value);
       } catch (...) {
@@ -150,6 +155,64 @@ int oom_kills(const std::string& cgroups_path) {
   return 0;
 }
 
+// With terminal: true runc makes a pseudo-terminal and sends its master end over a unix
+// socket (--console-socket); the container's output is read from it.
+class ConsoleSocket {
+ public:
+  ~ConsoleSocket() {
+    if (fd_ >= 0) ::close(fd_);
+    if (!path_.empty()) ::unlink(path_.c_str());
+  }
+  Expected<std::string> listen() {
+    // A short path: sun_path holds 108 bytes, a state directory may be longer.
+    path_ = fmt::format("/tmp/kscratch-console-{}.sock", ::getpid());
+    ::unlink(path_.c_str());
+    fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path_.c_str());
+    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd_, 1) != 0) {
+      return make_error(fmt::format("console socket {}: {}", path_, std::strerror(errno)));
+    }
+    return path_;
+  }
+  // The terminal's master end, once runc has sent it; -1 if runc (pidfd) ended first.
+  int receive(int runc_pidfd) {
+    pollfd fds[2] = {{fd_, POLLIN, 0}, {runc_pidfd, POLLIN, 0}};
+    for (;;) {
+      int n = ::poll(fds, 2, 60000);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0 || !(fds[0].revents & POLLIN)) return -1;
+      break;
+    }
+    int conn = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    // One connection is all there is: the socket file goes now, not when the container ends.
+    ::unlink(path_.c_str());
+    path_.clear();
+    if (conn < 0) return -1;
+    char data[256];
+    iovec iov{data, sizeof data};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    int master = -1;
+    if (::recvmsg(conn, &msg, MSG_CMSG_CLOEXEC) > 0) {
+      for (auto* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) std::memcpy(&master, CMSG_DATA(c), sizeof master);
+      }
+    }
+    ::close(conn);
+    return master;
+  }
+
+ private:
+  int fd_ = -1;
+  std::string path_;
+};
+
 class Monitor {
  public:
   explicit Monitor(MonitorArgs a) : a_(std::move(a)) {}
@@ -208,14 +271,27 @@ int Monitor::run() {
     return fail(fmt::format("pipe: {}", std::strerror(errno)));
   }
   // runc hands its own stdio to the container (terminal: false).
+  ConsoleSocket console;
   process::SpawnOptions create;
-  create.argv = runc({"create", "--bundle", a_.bundle, "--pid-file", a_.pid_file, a_.id});
+  create.argv = runc({"create", "--bundle", a_.bundle, "--pid-file", a_.pid_file});
+  if (a_.tty) {
+    auto path = console.listen();
+    if (!path) return fail(path.error().message);
+    create.argv.insert(create.argv.end(), {"--console-socket", *path});
+  }
+  create.argv.push_back(a_.id);
   create.stdout_fd = out[1];
   create.stderr_fd = err[1];
   auto runc_pid = process::spawn(create);
   ::close(out[1]);
   ::close(err[1]);
   if (!runc_pid) return fail(runc_pid.error().message);
+  int terminal = -1;
+  if (a_.tty) {
+    int runc_pidfd = static_cast<int>(::syscall(SYS_pidfd_open, *runc_pid, 0));
+    terminal = console.receive(runc_pidfd);
+    if (runc_pidfd >= 0) ::close(runc_pidfd);
+  }
   int code = process::wait_blocking(*runc_pid);
   // Until `runc start` the container's process waits inside runc init, so anything on the
   // pipes now is runc's own output.
@@ -233,6 +309,7 @@ int Monitor::run() {
     in >> pid;
   }
   if (pid <= 0) return fail(fmt::format("runc create wrote no pid to {}", a_.pid_file));
+  if (a_.tty && terminal < 0) return fail("runc sent no terminal on the console socket");
   int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
   if (pidfd < 0) return fail(fmt::format("pidfd_open {}: {}", pid, std::strerror(errno)));
 
@@ -267,7 +344,14 @@ int Monitor::run() {
   sigemptyset(&chld);
   sigaddset(&chld, SIGCHLD);
   int sigfd = ::signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
-  drain(pid, pidfd, sigfd, out[0], err[0], log);
+  if (terminal >= 0) {
+    // A terminal merges both streams: everything is stdout, as upstream logs it.
+    ::close(out[0]);
+    ::close(err[0]);
+    drain(pid, pidfd, sigfd, terminal, -1, log);
+  } else {
+    drain(pid, pidfd, sigfd, out[0], err[0], log);
+  }
 
   int ooms = oom_kills(a_.cgroups_path);
   st_.phase = "exited";
@@ -362,7 +446,7 @@ int run_monitor(const std::vector<std::string>& args) {
   if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
     fmt::print(
         "Usage: kscratch monitor --id ID --bundle DIR --runc-root DIR --log-path FILE --state-file FILE\n"
-        "         --pid-file FILE --cgroups-path PATH [--runc PATH] [--ready-fd N]\n\n"
+        "         --pid-file FILE --cgroups-path PATH [--runc PATH] [--ready-fd N] [--tty true]\n\n"
         "The per-container monitor the kubelet starts (not for users).\n");
     return 0;
   }

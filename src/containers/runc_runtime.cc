@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
@@ -123,10 +124,13 @@ class RuncRuntime final : public Runtime {
     std::optional<R> result;
     co_await asio::async_initiate<decltype(asio::use_awaitable), void()>(
         [this, &f, &result](auto handler) {
-          asio::post(pool_, [&f, &result, handler = std::move(handler)]() mutable {
+          // The loop must not run out of work (and return) while the job runs elsewhere.
+          auto work = asio::make_work_guard(asio::get_associated_executor(handler));
+          asio::post(pool_, [&f, &result, handler = std::move(handler), work = std::move(work)]() mutable {
             result.emplace(f());
             auto ex = asio::get_associated_executor(handler);
             asio::post(ex, std::move(handler));
+            work.reset();
           });
         },
         asio::use_awaitable);
@@ -212,7 +216,9 @@ asio::awaitable<Expected<std::string>> RuncRuntime::run_monitor_process(const Co
              "--cgroups-path",
              record.cgroups_path,
              "--ready-fd",
-             "3"};
+             "3",
+             "--tty",
+             spec.tty ? "true" : "false"};
   so.stdout_fd = log_fd;
   so.stderr_fd = log_fd;
   so.extra_fds = {{ready[1], 3}};

@@ -79,6 +79,7 @@ kc::ContainerSpec make_spec(const Args& a, const std::string& id) {
   spec.log_path = a.flags.count("log") ? a.flags.at("log") : "/dev/null";
   spec.labels = {{"app", "e2e"}};
   if (a.flags.count("memory")) spec.resources.memory_limit_bytes = std::stoll(a.flags.at("memory"));
+  if (a.flags.count("tty")) spec.tty = true;
   if (a.flags.count("privileged")) spec.security.privileged = true;
   if (a.flags.count("read-only")) spec.security.read_only_root = true;
   if (a.flags.count("netns")) spec.netns = a.flags.at("netns");

@@ -62,6 +62,13 @@ grep -Eq "^$TS stdout F to-stdout\$" "$LOGS/out3/0.log" || fail "no stdout line:
 grep -Eq "^$TS stderr F to-stderr\$" "$LOGS/out3/0.log" || fail "no stderr line: $(cat "$LOGS/out3/0.log")"
 grep -Eq "^$TS stdout P no-newline\$" "$LOGS/out3/0.log" || fail "no partial line: $(cat "$LOGS/out3/0.log")"
 
+echo "== a terminal: the container sees one, its output is logged as stdout"
+expect_exit 0 D start tty "${START[@]}" --tty 1 --log "$LOGS/tty/0.log" -- sh -c '[ -t 1 ] && echo on-a-tty; echo err >&2'
+expect_exit 0 D wait tty --timeout 10
+expect_output 'exit_code=0 reason=Completed'
+grep -Eq "^$TS stdout F on-a-tty"$'\r'"?\$" "$LOGS/tty/0.log" || fail "no terminal output: $(cat -A "$LOGS/tty/0.log")"
+grep -Eq "^$TS stdout F err" "$LOGS/tty/0.log" || fail "no stderr through the terminal: $(cat -A "$LOGS/tty/0.log")"
+
 echo "== the image's user"
 expect_exit 0 D start user "${START[@]}" --user app --log "$LOGS/user/0.log" -- sh -c 'echo "uid=$(id -u) gid=$(id -g) groups=$(id -G)"'
 expect_exit 0 D wait user --timeout 10
@@ -134,7 +141,7 @@ expect_exit 0 D bench "${START[@]}" --count 20 -- sleep 1000
 echo "$OUT"
 
 echo "== remove leaves no mount, runc state or cgroup"
-for id in out3 user priv ro sleeper adopt oom; do
+for id in out3 tty user priv ro sleeper adopt oom; do
   expect_exit 0 D remove "$id"
 done
 expect_exit 0 D remove out3  # removing twice is fine

@@ -246,3 +246,9 @@ TEST_CASE("bundle: the RLIMIT_NOFILE given") {
   auto c = make_oci_config(base_spec(), in);
   CHECK(c.at("process").at("rlimits").as_array()[0].at("soft").to_number<int>() == 20000);
 }
+
+TEST_CASE("bundle: a terminal when the container asks for one") {
+  auto s = base_spec();
+  s.tty = true;
+  CHECK(make_oci_config(s, inputs()).at("process").at("terminal").as_bool() == true);
+}
