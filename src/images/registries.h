@@ -15,8 +15,11 @@
 // "https://"; none means https). After the mirrors comes the registry's own endpoint:
 // https, except plain http for localhost, 127.0.0.0/8 and ::1 (containerd treats
 // loopback registries as insecure). docker.io's own endpoint is registry-1.docker.io.
-// Rewrites apply only to the mirror endpoints, not to the registry's own. The mirror
-// and config named "*" apply to every registry without one of its own.
+// Listing the registry's own host among its endpoints ("http://reg.internal:5000" for
+// reg.internal:5000) keeps it at that place with that scheme, which is how a plain-http
+// registry elsewhere is reached. Rewrites apply only to the mirror endpoints, not to
+// the registry's own. The mirror and config named "*" apply to every registry without
+// one of its own. configs are looked up by the host:port being connected to.
 
 #include "kscratch/images/images.h"
 #include "kscratch/util/expected.h"
