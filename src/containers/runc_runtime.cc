@@ -127,7 +127,11 @@ class RuncRuntime final : public Runtime {
           // The loop must not run out of work (and return) while the job runs elsewhere.
           auto work = asio::make_work_guard(asio::get_associated_executor(handler));
           asio::post(pool_, [&f, &result, handler = std::move(handler), work = std::move(work)]() mutable {
-            result.emplace(f());
+            try {
+              result.emplace(f());
+            } catch (const std::exception& e) {
+              result.emplace(make_error(e.what()));  // never lose the loop's coroutine to a throw
+            }
             auto ex = asio::get_associated_executor(handler);
             asio::post(ex, std::move(handler));
             work.reset();

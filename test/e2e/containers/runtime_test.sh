@@ -30,9 +30,12 @@ containers_cleanup() {
     pgrep -f "monitor --id .* --bundle $STATE/" >/dev/null || break
     sleep 0.1
   done
-  grep -o " $STATE/[^ ]*/rootfs " /proc/self/mountinfo 2>/dev/null | while read -r m; do umount -l "$m" || true; done
+  grep -o " $STATE/[^ ]*/rootfs " /proc/self/mountinfo 2>/dev/null | while read -r m; do umount -l "$m" || true; done ||
+    true
   for hier in /sys/fs/cgroup/*; do
-    [[ -d $hier/kscratch-test-$RND ]] && find "$hier/kscratch-test-$RND" -depth -type d -exec rmdir {} + 2>/dev/null
+    if [[ -d $hier/kscratch-test-$RND ]]; then
+      find "$hier/kscratch-test-$RND" -depth -type d -exec rmdir {} + 2>/dev/null || true
+    fi
   done
   rm -rf "/run/kscratch-e2e-$RND"
   ip netns del "$NETNS" 2>/dev/null || true
