@@ -7,7 +7,8 @@ source "$(dirname "$0")/../lib.sh"
 K=$1
 command -v kubectl >/dev/null || { echo "kubectl not installed: skipped"; exit 0; }
 DRIVER=${KSCRATCH_KUBELET_SERVER_DRIVER:-$(dirname "$K")/test/unit/kubelet/server/kscratch-kubelet-server-driver}
-[[ -x $DRIVER ]] || fail "no kubelet server driver at $DRIVER"
+# The driver is built with the kubelet component's unit tests (KSCRATCH_COMPONENTS).
+[[ -x $DRIVER ]] || { echo "no kubelet server driver at $DRIVER (kubelet not configured): skipped"; exit 0; }
 
 PORT=16531
 KUBELET_PORT=16532
