@@ -209,6 +209,8 @@ struct HttpClient::Impl {
 
   asio::awaitable<Expected<HttpResult>> once(const Url& url, const Headers& headers, const std::filesystem::path& to_file,
                                              std::uint64_t max_body) {
+    // Name resolution is bounded by the resolver's own timeouts (resolv.conf); Asio
+    // cannot interrupt getaddrinfo. Everything after it has our timeout.
     tcp::resolver resolver(io);
     auto [rec, endpoints] = co_await resolver.async_resolve(url.host, url.port, kTuple);
     if (rec) co_return make_error(fmt::format("resolve {}: {}", url.host, rec.message()));

@@ -24,6 +24,10 @@ namespace {
 constexpr std::uint64_t kMaxManifestBytes = 4 << 20;
 constexpr std::uint64_t kMaxConfigBytes = 16 << 20;
 const std::string kManifestAccept = fmt::format("{}, {}, {}, {}", kOciIndex, kDockerList, kOciManifest, kDockerManifest);
+// Named arguments for coroutine calls: g++ 12 may destroy temporaries created in a
+// co_await expression twice.
+const std::string kAnyType;
+const fs::path kInMemory;
 
 // The start of an error body, for a message.
 std::string excerpt(const std::string& body) {
@@ -83,7 +87,7 @@ class Session {
     url += "scope=" + url_query_escape(scope);
     Headers headers;
     if (!basic.empty()) headers.emplace_back("Authorization", basic);
-    auto res = co_await http_.get(url, headers, {}, 1 << 20);
+    auto res = co_await http_.get(url, headers, kInMemory, 1 << 20);
     if (!res) co_return make_error("token: " + res.error().message);
     if (res->status == 401 || res->status == 403) {
       co_return make_error(fmt::format("token from {}: {} ({}): the registry wants credentials, set configs.\"{}\".auth in registries.yaml",
@@ -181,7 +185,7 @@ asio::awaitable<Expected<ImageRecord>> RegistryPuller::pull_from(const Endpoint&
   const std::string& repo = ep.repository;
   std::string wanted = ref.digest.empty() ? ref.tag : ref.digest;
   std::string manifest_path = repo + "/manifests/" + wanted;
-  auto res = co_await session.get(manifest_path, kManifestAccept, {}, kMaxManifestBytes);
+  auto res = co_await session.get(manifest_path, kManifestAccept, kInMemory, kMaxManifestBytes);
   if (!res) co_return res.error();
   if (res->status == 404) {
     co_return make_error(fmt::format("manifest {}:{} not found ({})", repo, wanted, status_error(*res)));
@@ -203,7 +207,7 @@ asio::awaitable<Expected<ImageRecord>> RegistryPuller::pull_from(const Endpoint&
     if (!chosen) co_return make_error(fmt::format("manifest {}:{}: {}", repo, wanted, chosen.error().message));
     std::string chosen_digest = chosen->digest;
     std::string path = repo + "/manifests/" + chosen_digest;
-    auto inner = co_await session.get(path, kManifestAccept, {}, kMaxManifestBytes);
+    auto inner = co_await session.get(path, kManifestAccept, kInMemory, kMaxManifestBytes);
     if (!inner) co_return inner.error();
     if (inner->status != 200) co_return make_error(fmt::format("GET manifest {}@{}: {}", repo, chosen_digest, status_error(*inner)));
     if (inner->digest != chosen_digest) {
@@ -216,7 +220,7 @@ asio::awaitable<Expected<ImageRecord>> RegistryPuller::pull_from(const Endpoint&
 
   const std::string config_digest = manifest->config.digest;
   std::string config_path = repo + "/blobs/" + config_digest;
-  auto config_res = co_await session.get(config_path, "", {}, kMaxConfigBytes);
+  auto config_res = co_await session.get(config_path, kAnyType, kInMemory, kMaxConfigBytes);
   if (!config_res) co_return config_res.error();
   if (config_res->status != 200) co_return make_error(fmt::format("GET config {}: {}", config_digest, status_error(*config_res)));
   if (config_res->digest != config_digest) {
@@ -243,7 +247,7 @@ asio::awaitable<Expected<ImageRecord>> RegistryPuller::pull_from(const Endpoint&
     fs::path blob = store_.tmp_dir() / fmt::format("blob-{}-{}-{}", digest_hex(layer.digest).substr(0, 16), ::getpid(), counter++);
     std::string blob_path = repo + "/blobs/" + layer.digest;
     log::info("images", "pulling {} layer {} ({} bytes) from {}", ref.str(), layer.digest, layer.size, ep.url());
-    auto got = co_await session.get(blob_path, "", blob, 0);
+    auto got = co_await session.get(blob_path, kAnyType, blob, 0);
     if (!got) {
       fs::remove(blob, ec);
       co_return got.error();
