@@ -154,8 +154,13 @@ asio::awaitable<Expected<int>> wait_exit(pid_t pid) {
     asio::co_spawn(ex, reap_later(pid), asio::detached);
     throw boost::system::system_error(ec);
   }
+  // It has exited, so this wait returns at once.
   int status = 0;
-  if (::waitpid(pid, &status, WNOHANG) != pid) {
+  pid_t got = -1;
+  do {
+    got = ::waitpid(pid, &status, 0);
+  } while (got < 0 && errno == EINTR);
+  if (got != pid) {
     int e = errno;
     co_return make_error(fmt::format("waitpid {}: {}", pid, errno_text(e)));
   }
