@@ -85,6 +85,9 @@ int run_server(const ServerConfig& config) {
   api_options.tls_certificate_file = pki->serving_cert_file.string();
   api_options.tls_key_file = pki->serving_key_file.string();
   api_options.client_ca_file = pki->ca_cert_file.string();
+  // The apiserver reaches kubelets (logs, exec) with its own client certificate.
+  api_options.kubelet_client_cert_file = pki->kubelet_client_cert_file.string();
+  api_options.kubelet_client_key_file = pki->kubelet_client_key_file.string();
   // Agents authenticate with the join token's password until they hold node certificates.
   api_options.tokens.push_back({token->password, "kscratch-node", {"system:nodes", "system:authenticated"}});
   api_options.advertise_address = fmt::format("127.0.0.1:{}", config.https_listen_port);

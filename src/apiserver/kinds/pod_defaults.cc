@@ -3,9 +3,13 @@
 
 #include "pod_defaults.h"
 
+#include "kscratch/apimachinery/quantity.h"
+
 #include "json_reader.h"
 #include "kinds.h"
 #include "resources.h"
+
+#include <optional>
 
 namespace kscratch::apiserver::kinds {
 namespace json = boost::json;
@@ -270,6 +274,34 @@ void set_defaults_pod(json::object& obj) {
   default_value(spec, "enableServiceLinks", true);
   set_pod_spec_defaults(spec);
   admit_pod(spec);
+}
+
+const char* pod_qos_class(const json::object& pod) {
+  bool any = false, guaranteed = true;
+  const json::object* spec = pod.if_contains("spec") ? pod.at("spec").if_object() : nullptr;
+  for (std::string_view list : {"initContainers", "containers"}) {
+    const json::value* containers = spec ? spec->if_contains(list) : nullptr;
+    if (!containers || !containers->is_array()) continue;
+    for (const json::value& c : containers->get_array()) {
+      const json::value* resources = c.is_object() ? c.get_object().if_contains("resources") : nullptr;
+      const json::object* r = resources ? resources->if_object() : nullptr;
+      auto quantity = [&](std::string_view kind, std::string_view name) -> std::optional<std::int64_t> {
+        const json::value* group = r ? r->if_contains(kind) : nullptr;
+        const json::value* v = group && group->is_object() ? group->get_object().if_contains(name) : nullptr;
+        if (!v || !v->is_string()) return std::nullopt;
+        auto q = apimachinery::quantity::parse(v->get_string());
+        if (!q) return std::nullopt;
+        return q->milli_value();
+      };
+      for (std::string_view name : {"cpu", "memory"}) {
+        auto request = quantity("requests", name), limit = quantity("limits", name);
+        if ((request && *request != 0) || (limit && *limit != 0)) any = true;
+        if (!limit || (request && *request != *limit)) guaranteed = false;
+      }
+    }
+  }
+  if (!any) return "BestEffort";
+  return guaranteed ? "Guaranteed" : "Burstable";
 }
 
 }  // namespace kscratch::apiserver::kinds

@@ -12,4 +12,9 @@ void set_pod_spec_defaults(boost::json::object& spec);
 // A PodTemplateSpec ({metadata, spec}) in a Deployment or ReplicaSet.
 void set_pod_template_defaults(boost::json::object& template_spec);
 
+// Guaranteed, Burstable or BestEffort (pkg/apis/core/helper/qos.GetPodQOS), over a pod
+// whose requests have been defaulted from limits. Set once, at creation, as upstream's
+// PrepareForCreate does; the status keeps it for the pod's life.
+const char* pod_qos_class(const boost::json::object& pod);
+
 }  // namespace kscratch::apiserver::kinds

@@ -6,6 +6,7 @@
 
 #include "../fieldmanager/fieldmanager.h"
 #include "../kinds/kinds.h"
+#include "../kinds/pod_defaults.h"
 
 #include "kscratch/apimachinery/duration.h"
 #include "kscratch/apimachinery/patch.h"
@@ -64,6 +65,7 @@ void prepare_create(const Resource& r, json::object& o) {
   if (r.kind == "Pod") child_object(o, "status")["phase"] = "Pending";
   if (r.kind == "Namespace") kinds::prepare_namespace_for_create(o);
   if (r.set_defaults) r.set_defaults(o);
+  if (r.kind == "Pod") child_object(o, "status")["qosClass"] = kinds::pod_qos_class(o);
 }
 
 // Carries what clients cannot change from the stored object into an update.

@@ -193,11 +193,12 @@ asio::awaitable<void> Api::serve_pod_proxy(const Resource& r, const RequestInfo&
     failed = co_await proxy::proxy_upgrade(target.endpoint, credentials, url, req, out);
   } else {
     // As upstream's kubelet decides from the pod status: a container that has not started
-    // has no log yet.
+    // has no log yet; one waiting to restart (CrashLoopBackOff) shows its last run's.
     bool previous = req.param("previous") == "true" || req.param("previous") == "1";
     if (auto* status = container_status(target.pod, target.container)) {
       auto* waiting = find_path(*status, "state.waiting");
-      if (!previous && waiting && waiting->is_object()) {
+      bool ran_before = find_path(*status, "lastState.terminated") != nullptr;
+      if (!previous && !ran_before && waiting && waiting->is_object()) {
         auto res = error_response(bad_request(fmt::format("container \"{}\" in pod \"{}\" is waiting to start: {}",
                                                           target.container, info.name,
                                                           string_at(waiting->get_object(), "reason"))));

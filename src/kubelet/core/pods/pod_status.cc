@@ -2,7 +2,6 @@
 
 #include "kscratch/apimachinery/duration.h"
 #include "kscratch/apimachinery/object.h"
-#include "kscratch/apimachinery/quantity.h"
 
 #include <fmt/format.h>
 
@@ -159,32 +158,6 @@ std::string pod_phase(const json::object& pod, const json::array& init_statuses,
   return "Pending";
 }
 
-std::string qos_class(const json::object& pod) {
-  bool any = false, guaranteed = true;
-  for (auto field : {"initContainers", "containers"}) {
-    for (auto& v : containers_of(pod, field)) {
-      auto* resources = object_at(v.get_object(), "resources");
-      auto* requests = resources ? object_at(*resources, "requests") : nullptr;
-      auto* limits = resources ? object_at(*resources, "limits") : nullptr;
-      for (auto name : {"cpu", "memory"}) {
-        auto req = requests ? string_at(*requests, name) : std::string();
-        auto lim = limits ? string_at(*limits, name) : std::string();
-        if (!req.empty() || !lim.empty()) any = true;
-        if (lim.empty()) {
-          guaranteed = false;
-          continue;
-        }
-        if (!req.empty()) {
-          auto a = apimachinery::quantity::parse(req), b = apimachinery::quantity::parse(lim);
-          if (a && b && a->milli_value() != b->milli_value()) guaranteed = false;
-        }
-      }
-    }
-  }
-  if (!any) return "BestEffort";
-  return guaranteed ? "Guaranteed" : "Burstable";
-}
-
 json::object compute_pod_status(const json::object& pod, const PodState& state, const json::object& old_status,
                                 TimePoint now) {
   auto find = [&](const std::string& name) -> const ContainerState* {
@@ -218,7 +191,9 @@ json::object compute_pod_status(const json::object& pod, const PodState& state, 
   // A terminal phase is final (upstream never moves a pod out of Succeeded or Failed).
   if (old_phase == "Succeeded" || old_phase == "Failed") phase = old_phase;
 
-  json::object status{{"phase", phase}, {"qosClass", qos_class(pod)}};
+  json::object status{{"phase", phase}};
+  // The QoS class is the apiserver's, set when the pod was created; immutable after.
+  if (auto qos = string_at(old_status, "qosClass"); !qos.empty()) status["qosClass"] = qos;
   json::array conditions;
   conditions.push_back(condition(old_status, "PodReadyToStartContainers", state.sandbox_ready, "", "", now));
   conditions.push_back(condition(old_status, "Initialized", initialized, initialized ? "" : "ContainersNotInitialized",

@@ -1,6 +1,6 @@
 #pragma once
 // The pod's status as upstream's kubelet generates it (generateAPIPodStatus): phase,
-// conditions, container statuses, addresses, QoS class. Pure, so tested without a node.
+// conditions, container statuses, addresses. Pure, so tested without a node.
 
 #include "pod_state.h"
 
@@ -17,9 +17,6 @@ json::object compute_pod_status(const json::object& pod, const PodState& state, 
 
 // Upstream's getPhase over the statuses computed for the pod's containers.
 std::string pod_phase(const json::object& pod, const json::array& init_statuses, const json::array& statuses);
-
-// Guaranteed, Burstable or BestEffort (pkg/apis/core/helper/qos).
-std::string qos_class(const json::object& pod);
 
 // Whether a container that exited should be started again under the pod's restartPolicy.
 bool should_restart(const json::object& pod, const containers::ContainerStatus& exited);

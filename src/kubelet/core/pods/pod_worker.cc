@@ -272,6 +272,7 @@ asio::awaitable<bool> PodWorker::ensure_sandbox(const json::object& pod) {
     state_.sandbox_ready = true;
     co_return true;
   }
+  if (state_.sandbox_ready && netns_) co_return true;
   if (!ctx_.network_ready) {
     // The node has no pod CIDR yet (node IPAM assigns it right after registration).
     wake_after(std::chrono::seconds(1));

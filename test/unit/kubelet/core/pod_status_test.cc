@@ -57,7 +57,6 @@ TEST_CASE("a pod whose container is being created is Pending with ContainerCreat
   CHECK(status.at("podIP") == "10.42.0.5");
   CHECK(status.at("podIPs").as_array().at(0).at("ip") == "10.42.0.5");
   CHECK(status.at("hostIP") == "192.0.2.1");
-  CHECK(status.at("qosClass") == "BestEffort");
   CHECK(condition(status, "PodReadyToStartContainers").at("status") == "True");
   CHECK(condition(status, "Ready").at("reason") == "ContainersNotReady");
   CHECK(condition(status, "Ready").at("message") == "containers with unready status: [app]");
@@ -150,17 +149,4 @@ TEST_CASE("transition times stay while a condition keeps its status") {
   auto first = compute_pod_status(p, s, {}, t1);
   auto second = compute_pod_status(p, s, first, t1 + std::chrono::hours(1));
   CHECK(condition(first, "Ready").at("lastTransitionTime") == condition(second, "Ready").at("lastTransitionTime"));
-}
-
-TEST_CASE("QoS classes") {
-  auto with = [](json::object resources) {
-    auto p = pod("Always");
-    p["spec"].as_object()["containers"].as_array()[0].as_object()["resources"] = std::move(resources);
-    return qos_class(p);
-  };
-  CHECK(with({}) == "BestEffort");
-  CHECK(with(json::object{{"limits", json::object{{"cpu", "1"}, {"memory", "64Mi"}}}}) == "Guaranteed");
-  CHECK(with(json::object{{"requests", json::object{{"cpu", "500m"}}},
-                          {"limits", json::object{{"cpu", "1"}, {"memory", "64Mi"}}}}) == "Burstable");
-  CHECK(with(json::object{{"requests", json::object{{"memory", "1Gi"}}}}) == "Burstable");
 }
