@@ -6,7 +6,17 @@
 
 #include <openssl/crypto.h>
 
+#include <fstream>
+#include <iterator>
+
 namespace kscratch::apiserver {
+
+namespace {
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+}  // namespace
 
 struct ApiServer::Impl {
   ApiServerOptions options;
@@ -16,7 +26,7 @@ struct ApiServer::Impl {
   Impl(boost::asio::io_context& io, std::shared_ptr<store::Store> store, ApiServerOptions o)
       : options(std::move(o)),
         api(std::move(store), rest::ApiConfig{options.git_version, options.advertise_address, options.kubelet_client_cert_file,
-                                         options.kubelet_client_key_file}),
+                                         options.kubelet_client_key_file, read_file(options.client_ca_file)}),
         server(io,
                http::ServerOptions{options.bind_address, options.port,
                                    http::TlsFiles{options.tls_certificate_file, options.tls_key_file, options.client_ca_file}},

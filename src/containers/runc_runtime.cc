@@ -454,7 +454,9 @@ std::vector<std::string> RuncRuntime::exec_command_line(const std::string& id, c
                                                         bool tty, const std::string& console_socket) const {
   std::vector<std::string> tail{"exec"};
   if (tty) {
-    tail.insert(tail.end(), {"-t", "--console-socket", console_socket});
+    // runc 1.1 hands a terminal to a console socket only when it detaches; the kubelet
+    // server's reaper keeps the exit code of the detached process.
+    tail.insert(tail.end(), {"-d", "-t", "--console-socket", console_socket});
   }
   tail.push_back(id);
   tail.insert(tail.end(), command.begin(), command.end());

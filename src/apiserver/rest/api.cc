@@ -42,6 +42,9 @@ std::optional<http::Response> Api::serve_static(const http::Request& req) const 
                    {"platform", "linux/amd64"}};
     return json_response(200, v);
   }
+  if (path == "/cacerts" && !config_.ca_bundle_pem.empty()) {
+    return http::Response{200, "text/plain; charset=utf-8", config_.ca_bundle_pem, {}};
+  }
   if (path == "/healthz" || path == "/livez" || path == "/readyz") {
     bool ok = path == "/livez" || ready_;
     return http::Response{ok ? 200 : 500, "text/plain; charset=utf-8", ok ? "ok" : "not ready", {}};

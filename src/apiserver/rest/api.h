@@ -28,6 +28,7 @@ struct ApiConfig {
   std::string server_address;     // "127.0.0.1:6443", for /api's serverAddressByClientCIDRs
   std::string kubelet_client_cert_file;  // pods/log and pods/exec reach kubelets with it
   std::string kubelet_client_key_file;
+  std::string ca_bundle_pem;  // served at /cacerts, where joining agents fetch it (as k3s)
 };
 
 struct Reply {
