@@ -10,8 +10,12 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-system1.81-dev libboost-program-options1.81-dev
   libyaml-cpp-dev libsqlite3-dev libnl-3-dev libnl-route-3-dev
   libfmt-dev catch2 libssl-dev
-  # Tools the tests use.
-  procps python3 curl
+  # The node: image layers (libarchive), masquerade rules (libnftnl over libmnl), and
+  # what a kubelet runs containers with.
+  libarchive-dev libnftnl-dev libmnl-dev runc
+  # Tools the tests use: a registry and image tools (no registry is reachable from CI),
+  # busybox for test images, iproute2 / nftables to inspect what the node set up.
+  procps python3 curl docker-registry skopeo umoci busybox-static iproute2 nftables
 )
 
 missing=()
