@@ -10,6 +10,8 @@ namespace kscratch::bench {
 
 // The API benchmark (api_bench.cc), declared here to keep its change to this file.
 int api_bench(const std::vector<std::string>& args);
+// The pod start-up benchmark (podstartup.cc).
+int podstartup_bench(const std::vector<std::string>& args);
 
 namespace {
 double status_mib(const std::string& field) {
@@ -34,7 +36,9 @@ int main(int argc, char** argv) {
       "       kscratch-bench api --clients C --seconds S --kubeconfig FILE [--namespace NS] [--list-objects N]\n"
       "                          [--lists L] [--server-pid PID]\n"
       "       kscratch-bench scheduler --nodes N --pods P [--concurrency C] [--timeout-seconds S] [--no-owner]\n"
-      "                                [--zones Z] [--dir DIR]\n";
+      "                                [--zones Z] [--dir DIR]\n"
+      "       kscratch-bench podstartup --pods P --image REF --kubeconfig FILE [--namespace NS] [--node NODE]\n"
+      "                                 [--concurrency C] [--server-pid PID] [--timeout-seconds S]\n";
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
     fmt::print(args.empty() ? stderr : stdout, "{}", usage);
     return args.empty() ? 2 : 0;
@@ -44,6 +48,7 @@ int main(int argc, char** argv) {
   if (name == "store") return kscratch::bench::store_bench(args);
   if (name == "api") return kscratch::bench::api_bench(args);
   if (name == "scheduler") return kscratch::bench::scheduler_bench(args);
+  if (name == "podstartup") return kscratch::bench::podstartup_bench(args);
   fmt::print(stderr, "kscratch-bench: unknown benchmark '{}'\n{}", name, usage);
   return 2;
 }
