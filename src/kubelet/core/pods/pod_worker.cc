@@ -70,6 +70,10 @@ std::string go_elapsed(Steady::duration d) {
   return fmt::format("{:.3f}s", ms / 1000);
 }
 
+// Milliseconds since t0, for the pod start-up timing lines at debug level (-v=2) that
+// scripts/bench-podstartup.sh's breakdown reads.
+double ms_since(Steady::time_point t0) { return std::chrono::duration<double, std::milli>(Steady::now() - t0).count(); }
+
 bool is_running(const containers::ContainerStatus& c) {
   return c.state == containers::State::running || c.state == containers::State::created;
 }
@@ -88,6 +92,7 @@ PodWorker::PodWorker(KubeletContext& ctx, std::string uid, client::ObjectPtr pod
       signal_(std::make_unique<asio::steady_timer>(ctx.executor)) {}
 
 void PodWorker::update(client::ObjectPtr pod) {
+  log::debug(kLog, "timing pod {}/{}: informer event", pod ? namespace_of(*pod) : ns(), pod ? name_of(*pod) : name());
   if (pod) {
     pod_ = std::move(pod);
   } else {
@@ -241,6 +246,10 @@ asio::awaitable<void> PodWorker::sync() {
   }
   if (!state_.start_time) state_.start_time = std::chrono::system_clock::now();
   state_.host_ip = ctx_.node_ip;
+  // Start-up timing (debug level): only the first sync of a pod, which starts it.
+  bool timed = !state_.sandbox_ready && log::enabled(log::Level::debug);
+  auto t0 = Steady::now();
+  if (timed) log::debug(kLog, "timing pod {}/{}: sync start", ns(), name());
   if (!co_await ensure_sandbox(p)) {
     co_await report_status(p);
     co_return;
@@ -260,10 +269,16 @@ asio::awaitable<void> PodWorker::sync() {
     }
     volumes_ = std::move(*volumes);
   }
+  if (timed) log::debug(kLog, "timing pod {}/{}: sandbox+volumes {:.1f} ms", ns(), name(), ms_since(t0));
   bool initialized = true;
   co_await sync_init_containers(p, initialized);
   if (initialized) co_await sync_app_containers(p);
+  auto t_status = Steady::now();
   co_await report_status(p);
+  if (timed) {
+    log::debug(kLog, "timing pod {}/{}: status patch {:.1f} ms, sync total {:.1f} ms", ns(), name(),
+               ms_since(t_status), ms_since(t0));
+  }
 }
 
 asio::awaitable<bool> PodWorker::ensure_sandbox(const json::object& pod) {
@@ -278,7 +293,9 @@ asio::awaitable<bool> PodWorker::ensure_sandbox(const json::object& pod) {
     wake_after(std::chrono::seconds(1));
     co_return false;
   }
+  auto t_attach = Steady::now();
   auto attached = ctx_.network.attach(uid_);
+  log::debug(kLog, "timing pod {}/{}: network attach {:.1f} ms", ns(), name(), ms_since(t_attach));
   if (!attached) {
     ctx_.events.event(pod, "Warning", "FailedCreatePodSandBox",
                       fmt::format("Failed to create pod sandbox: {}", attached.error().message));
@@ -424,7 +441,9 @@ asio::awaitable<std::optional<images::Image>> PodWorker::ensure_image(const json
 
 asio::awaitable<bool> PodWorker::start_container(const json::object& pod, const json::object& container, int attempt) {
   auto name = string_at(container, "name");
+  auto t_image = Steady::now();
   auto image = co_await ensure_image(pod, container);
+  log::debug(kLog, "timing pod {}/{}: image lookup {:.1f} ms", ns(), this->name(), ms_since(t_image));
   auto& cs = state_.containers[name];
   if (!image) co_return false;
 
@@ -438,7 +457,9 @@ asio::awaitable<bool> PodWorker::start_container(const json::object& pod, const 
   inputs.log_path = ctx_.options.pod_log_dir / fmt::format("{}_{}_{}", namespace_of(pod), name_of(pod), uid_) / name /
                     fmt::format("{}.log", attempt);
   inputs.pod_dir = ctx_.pod_dir(uid_);
+  auto t_spec = Steady::now();
   auto built = co_await spec::build_container_spec(pod, container, *image, *volumes_, placement, inputs, ctx_.objects);
+  log::debug(kLog, "timing pod {}/{}: spec build {:.1f} ms", ns(), this->name(), ms_since(t_spec));
   if (!built) {
     cs.waiting_reason = built.error().reason;
     cs.waiting_message = built.error().message;
@@ -459,7 +480,9 @@ asio::awaitable<bool> PodWorker::start_container(const json::object& pod, const 
 
   // A container of this attempt left by a start that failed is replaced.
   if (ctx_.runtime.status(spec.id)) (void)co_await ctx_.runtime.remove(spec.id);
+  auto t_start = Steady::now();
   auto started = co_await ctx_.runtime.start(spec);
+  log::debug(kLog, "timing pod {}/{}: runtime start {:.1f} ms", ns(), this->name(), ms_since(t_start));
   if (!started) {
     cs.waiting_reason = "CreateContainerError";
     cs.waiting_message = started.error().message;
