@@ -15,7 +15,7 @@ packages=(
   libarchive-dev libnftnl-dev libmnl-dev runc
   # Tools the tests use: a registry and image tools (no registry is reachable from CI),
   # busybox for test images, iproute2 / nftables to inspect what the node set up.
-  procps python3 curl docker-registry skopeo umoci busybox-static iproute2 nftables
+  procps python3 curl docker-registry skopeo umoci busybox-static zstd iproute2 nftables
 )
 
 missing=()
