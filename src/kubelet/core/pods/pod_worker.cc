@@ -92,7 +92,8 @@ PodWorker::PodWorker(KubeletContext& ctx, std::string uid, client::ObjectPtr pod
       signal_(std::make_unique<asio::steady_timer>(ctx.executor)) {}
 
 void PodWorker::update(client::ObjectPtr pod) {
-  log::debug(kLog, "timing pod {}/{}: informer event", pod ? namespace_of(*pod) : ns(), pod ? name_of(*pod) : name());
+  log::debug(kLog, "timing pod {}/{}: informer {}", pod ? namespace_of(*pod) : ns(), pod ? name_of(*pod) : name(),
+             pod ? "event" : "delete");
   if (pod) {
     pod_ = std::move(pod);
   } else {
@@ -208,7 +209,12 @@ asio::awaitable<void> PodWorker::sync() {
   client::ObjectPtr pod = pod_;
   if (gone_ || !pod) {
     // Deleted from the API without us (a forced delete): stop what is left at once.
-    co_await terminate(pod ? *pod : json::object(), 2);
+    // Not `pod ? *pod : json::object()` in the co_await: g++ 12 destroys the conditional
+    // temporary even when it was never made, which crashed the server (SIGSEGV in
+    // ~object) whenever a pod was force-deleted, e.g. by a delete with grace 0.
+    static const json::object no_pod;
+    const json::object& last = pod ? *pod : no_pod;
+    co_await terminate(last, 2);
     co_await cleanup();
     finished_ = true;
     co_return;
