@@ -56,9 +56,12 @@ bench_cleanup() {
   if [[ ${VERBOSE:-0} != 0 && -f $WORK/server.log ]]; then
     cp "$WORK/server.log" "${KEEP_LOG:-/tmp/kscratch-podstartup-server.log}"
   fi
-  [[ -n $SERVER_PID ]] && kill "$SERVER_PID" 2>/dev/null
-  [[ -n $SERVER_PID ]] && wait "$SERVER_PID" 2>/dev/null
-  [[ -d $WORK/data ]] && bash "$ROOT/scripts/kscratch-killall.sh" --data-dir "$WORK/data" >/dev/null 2>&1
+  # Nothing here may stop the cleanup half-way (set -e is on): every step may fail.
+  if [[ -n $SERVER_PID ]]; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  if [[ -d $WORK/data ]]; then bash "$ROOT/scripts/kscratch-killall.sh" --data-dir "$WORK/data" >/dev/null 2>&1 || true; fi
   cleanup
 }
 trap bench_cleanup EXIT
