@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # One command to a single-node cluster running example-deployment.yaml.
 #
-# Today kscratch runs the control plane's store and API server: this script builds it,
-# starts `kscratch server` in the background, and applies the example with the real
-# kubectl, so you can see the Deployment and Service the API holds. Pods do not run yet
-# (the scheduler, controllers, kubelet and proxy are being built; see README.md).
-# Run twice, it reuses the running server.
+# Builds kscratch and the example's image (from busybox-static, into the node's air-gap
+# images directory: no registry needed), starts `kscratch server` (control plane and local
+# agent) in the background, applies the example with the real kubectl and waits for its
+# pods to run, then asks each for its page on its pod IP. (Reaching them through the
+# Service needs the proxy, which is next; see README.md.) Run twice, it reuses the
+# running server. scripts/kscratch-killall.sh stops everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +24,10 @@ step "building (build/kscratch)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$(nproc)" --target kscratch >/dev/null
 
+step "building the example image (kscratch.local/hello:1.0) into $DATA/agent/images"
+mkdir -p "$DATA/agent/images"
+scripts/build-example-image.sh "$DATA/agent/images/hello.tar"
+
 if pgrep -f "build/kscratch server" >/dev/null; then
   step "kscratch server is already running"
 else
@@ -39,7 +44,13 @@ $KUBECTL get --raw /readyz >/dev/null 2>&1 || die "the API server did not become
 
 step "kubectl apply -f example-deployment.yaml"
 $KUBECTL apply -f example-deployment.yaml
-step "kubectl get deploy,svc -o wide"
-$KUBECTL get deploy,svc -o wide
+step "waiting for the Deployment's pods"
+$KUBECTL rollout status deployment/hello --timeout=120s || die "the pods did not become ready; see $LOG"
+step "kubectl get deploy,pods -o wide"
+$KUBECTL get deploy,pods -o wide
+step "each pod answers on its pod IP"
+for ip in $($KUBECTL get pods -l app=hello -o jsonpath='{.items[*].status.podIP}'); do
+  printf '%s: %s\n' "$ip" "$(curl -fsS --max-time 5 "http://$ip:8080/")"
+done
 echo
-echo "The cluster's API is up (KUBECONFIG=$KUBECONFIG_FILE). Pods will run once the kubelet lands."
+echo "The cluster is up (KUBECONFIG=$KUBECONFIG_FILE); scripts/kscratch-killall.sh stops it."

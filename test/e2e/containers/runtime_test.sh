@@ -107,8 +107,9 @@ expect_exit 0 D exec-line sleeper -- sh
 expect_output "runc --root $RUNC_ROOT exec sleeper sh"
 
 echo "== the runtime's process killed: the container runs on and is found again"
-D start adopt "${START[@]}" --log "$LOGS/adopt/0.log" --hang 1 -- sh -c 'while :; do echo tick; sleep 0.2; done' \
-  >"$WORK/adopt.out" 2>&1 &
+# The driver itself in the background (not a subshell running D), so kill -9 reaches it.
+"$DRIVER" --state-dir "$STATE" --runc-root "$RUNC_ROOT" --monitor "$K" start adopt "${START[@]}" \
+  --log "$LOGS/adopt/0.log" --hang 1 -- sh -c 'while :; do echo tick; sleep 0.2; done' >"$WORK/adopt.out" 2>&1 &
 ADOPT_DRIVER=$!
 PIDS+=("$ADOPT_DRIVER")
 wait_for_log "$WORK/adopt.out" 'state=running'
