@@ -96,9 +96,12 @@ RESULTS=()
 STATUS=0
 for ((run = 1; run <= RUNS; run++)); do
   echo "== kscratch-bench podstartup --pods $PODS --image $IMAGE (run $run/$RUNS, server pid $SERVER_PID)"
-  out=$("$BENCH" podstartup --pods "$PODS" --image "$IMAGE" --kubeconfig "$KUBECONFIG" --server-pid "$SERVER_PID" \
-    --namespace "bench-$run" "${EXTRA[@]}" | tee /dev/stderr) || STATUS=1
-  RESULTS+=("$(tail -n 1 <<<"$out")")
+  # Into a file, then shown: `tee /dev/stderr` would truncate a log file that stdout and
+  # stderr both go to.
+  "$BENCH" podstartup --pods "$PODS" --image "$IMAGE" --kubeconfig "$KUBECONFIG" --server-pid "$SERVER_PID" \
+    --namespace "bench-$run" "${EXTRA[@]}" >"$WORK/run-$run.out" || STATUS=1
+  cat "$WORK/run-$run.out"
+  RESULTS+=("$(tail -n 1 "$WORK/run-$run.out")")
   kill -0 "$SERVER_PID" 2>/dev/null || fail "the server died during the benchmark"
 done
 echo "== results"
