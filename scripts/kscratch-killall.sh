@@ -26,7 +26,8 @@ pids_matching() {
   local pattern=$1 pid cmd
   for pid in $(ls /proc | grep -E '^[0-9]+$'); do
     [[ $pid == "$$" ]] && continue
-    cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || continue
+    # Processes come and go while we look: one that is gone is skipped quietly.
+    cmd=$( { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null) || continue
     [[ $cmd =~ $pattern ]] && echo "$pid"
   done
 }

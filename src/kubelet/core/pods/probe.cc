@@ -26,6 +26,16 @@ namespace {
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
+// A failed connect as Go's net package words it ("connect: connection refused").
+std::string dial_error(const boost::system::error_code& ec) {
+  if (ec == beast::error::timeout) return "i/o timeout";
+  if (ec == asio::error::connection_refused) return "connect: connection refused";
+  if (ec == asio::error::host_unreachable || ec == asio::error::network_unreachable) {
+    return "connect: no route to host";
+  }
+  return ec.message();
+}
+
 // A port given as a number, or as the name of one of the container's ports.
 int resolve_port(const json::object& action, const json::object& container) {
   auto* port = action.if_contains("port");
@@ -67,7 +77,7 @@ asio::awaitable<ProbeOutcome> http_probe(const json::object& action, const json:
   beast::tcp_stream stream(co_await asio::this_coro::executor);
   stream.expires_after(timeout);
   auto [ec] = co_await stream.async_connect(asio::ip::tcp::endpoint(address, static_cast<std::uint16_t>(port)), kTuple);
-  if (ec) co_return ProbeOutcome{false, fmt::format("Get \"{}\": dial tcp {}:{}: {}", url, host, port, ec.message())};
+  if (ec) co_return ProbeOutcome{false, fmt::format("Get \"{}\": dial tcp {}:{}: {}", url, host, port, dial_error(ec))};
   http::request<http::empty_body> req{http::verb::get, path, 11};
   req.set(http::field::host, fmt::format("{}:{}", host, port));
   req.set(http::field::user_agent, "kube-probe/1.32");
@@ -106,10 +116,7 @@ asio::awaitable<ProbeOutcome> tcp_probe(const json::object& action, const json::
   beast::tcp_stream stream(co_await asio::this_coro::executor);
   stream.expires_after(timeout);
   auto [ec] = co_await stream.async_connect(asio::ip::tcp::endpoint(address, static_cast<std::uint16_t>(port)), kTuple);
-  if (ec) {
-    auto why = ec == beast::error::timeout ? std::string("i/o timeout") : ec.message();
-    co_return ProbeOutcome{false, fmt::format("dial tcp {}:{}: {}", host, port, why)};
-  }
+  if (ec) co_return ProbeOutcome{false, fmt::format("dial tcp {}:{}: {}", host, port, dial_error(ec))};
   co_return ProbeOutcome{true, {}};
 }
 
