@@ -6,6 +6,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <chrono>
 #include <exception>
 #include <vector>
 
@@ -24,5 +25,8 @@ boost::asio::awaitable<void> throw_if_cancelled();
 
 // Whether an exception is Asio's operation_aborted: a task that was cancelled.
 bool is_cancellation(const std::exception_ptr& e);
+
+// Waits d on the calling coroutine's executor; throws operation_aborted when cancelled.
+boost::asio::awaitable<void> sleep_for(std::chrono::steady_clock::duration d);
 
 }  // namespace kscratch::runtime

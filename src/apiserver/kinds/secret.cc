@@ -4,6 +4,7 @@
 #include <boost/json/parse.hpp>
 
 #include "kinds.h"
+#include "kscratch/apimachinery/base64.h"
 #include "kscratch/apimachinery/validation.h"
 #include "object_meta.h"
 
@@ -19,33 +20,6 @@ constexpr int64_t kMaxSecretSize = 1 * 1024 * 1024;
 int64_t decoded_size(std::string_view s) {
   while (!s.empty() && s.back() == '=') s.remove_suffix(1);
   return static_cast<int64_t>(s.size()) * 3 / 4;
-}
-
-// Decodes standard base64; nothing when the text is not base64.
-std::optional<std::string> base64_decode(std::string_view s) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  std::string out;
-  int bits = 0;
-  uint32_t buffer = 0;
-  for (char c : s) {
-    if (c == '=') break;
-    int d = value(c);
-    if (d < 0) return std::nullopt;
-    buffer = (buffer << 6) | static_cast<uint32_t>(d);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((buffer >> bits) & 0xFF));
-    }
-  }
-  return out;
 }
 
 void validate_secret(Reader& r, const json::object& obj) {
@@ -68,7 +42,7 @@ void validate_secret(Reader& r, const json::object& obj) {
   };
   auto require_json = [&](std::string_view key) {
     if (!require_key(key)) return;
-    std::optional<std::string> raw = base64_decode(data.at(std::string(key)));
+    std::optional<std::string> raw = apimachinery::base64_decode(data.at(std::string(key)));
     boost::system::error_code ec;
     json::value parsed = raw ? json::parse(*raw, ec) : json::value();
     if (!raw || ec || !parsed.is_object()) {

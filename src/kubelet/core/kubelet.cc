@@ -40,10 +40,6 @@ namespace {
 
 constexpr std::string_view kLog = "kubelet";
 
-asio::awaitable<void> sleep_for(std::chrono::steady_clock::duration d) {
-  asio::steady_timer timer(co_await asio::this_coro::executor, d);
-  co_await timer.async_wait(asio::use_awaitable);
-}
 
 class Kubelet : public ContainerDirectory {
  public:
@@ -130,7 +126,7 @@ class Kubelet : public ContainerDirectory {
         if (auto w = workers_.find(uid->second); w != workers_.end()) w->second->wake();
       }
       last = std::move(now);
-      co_await sleep_for(std::chrono::seconds(1));
+      co_await runtime::sleep_for(std::chrono::seconds(1));
     }
   }
 
@@ -163,7 +159,7 @@ class Kubelet : public ContainerDirectory {
         if (spec::cleanup_volumes(entry.path())) fs::remove_all(entry.path(), ec);
       }
       for (auto& uid : orphans) (void)ctx_.runtime.remove_pod_cgroup(ctx_.names.cgroup_parent + "/pod" + uid);
-      co_await sleep_for(std::chrono::seconds(10));
+      co_await runtime::sleep_for(std::chrono::seconds(10));
     }
   }
 

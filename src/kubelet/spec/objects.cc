@@ -2,7 +2,7 @@
 
 #include "kubelet/spec/objects.h"
 
-#include "kubelet/spec/base64.h"
+#include "kscratch/apimachinery/base64.h"
 #include "kubelet/spec/json_util.h"
 
 #include <fmt/format.h>
@@ -23,7 +23,7 @@ KeyValues decoded_map(const json::object& o) {
     // The apiserver validated the encoding; an undecodable value is kept as sent rather
     // than silently dropping a key.
     std::string text = jsonu::as_str(kv.value());
-    auto bytes = base64_decode(text);
+    auto bytes = apimachinery::base64_decode(text);
     out.emplace(std::string(kv.key()), bytes ? *bytes : text);
   }
   return out;

@@ -39,10 +39,6 @@ json::object condition(const json::object& old, std::string_view type, std::stri
                       {"message", message},     {"lastHeartbeatTime", now}, {"lastTransitionTime", transition}};
 }
 
-asio::awaitable<void> sleep_for(std::chrono::steady_clock::duration d) {
-  asio::steady_timer timer(co_await asio::this_coro::executor, d);
-  co_await timer.async_wait(asio::use_awaitable);
-}
 
 }  // namespace
 
@@ -107,7 +103,7 @@ asio::awaitable<void> run_node_status(KubeletContext& ctx, MachineInfo machine) 
     auto created = co_await ctx.client.create(client::kinds::nodes, none, node_object(ctx.options));
     if (created || created.error().already_exists()) break;
     log::warn(kLog, "registering node {}: {}", name, created.error().message);
-    co_await sleep_for(std::chrono::seconds(2));
+    co_await runtime::sleep_for(std::chrono::seconds(2));
   }
   log::info(kLog, "node {} registered (InternalIP {})", name, ctx.node_ip);
   json::object last;
@@ -139,7 +135,7 @@ asio::awaitable<void> run_node_status(KubeletContext& ctx, MachineInfo machine) 
         log::warn(kLog, "node {}: status update failed: {}", name, written.error().message);
       }
     }
-    co_await sleep_for(std::chrono::seconds(10));
+    co_await runtime::sleep_for(std::chrono::seconds(10));
   }
 }
 
@@ -178,7 +174,7 @@ asio::awaitable<void> run_node_lease(KubeletContext& ctx) {
     } else {
       log::warn(kLog, "reading lease: {}", lease.error().message);
     }
-    co_await sleep_for(ctx.options.lease_renew_interval);
+    co_await runtime::sleep_for(ctx.options.lease_renew_interval);
   }
 }
 

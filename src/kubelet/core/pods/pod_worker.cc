@@ -329,17 +329,7 @@ asio::awaitable<void> PodWorker::sync_init_containers(const json::object& pod, b
     initialized = false;
     if (cs.current && policy == "Never") co_return;  // failed for good: the pod fails
     if (cs.current) {
-      auto key = backoff_key(name);
-      auto since = steady_of(cs.current->finished_at);
-      if (ctx_.crash_backoff.in_backoff_since(key, since, Steady::now())) {
-        auto delay = ctx_.crash_backoff.delay(key);
-        cs.waiting_reason = "CrashLoopBackOff";
-        cs.waiting_message = fmt::format("back-off {} restarting failed container={} pod={}_{}({})", go_seconds(delay),
-                                         name, name_of(pod), namespace_of(pod), uid_);
-        wake_after(since + delay - Steady::now());
-        co_return;
-      }
-      ctx_.crash_backoff.next(key, Steady::now());
+      if (in_crash_backoff(pod, name, cs)) co_return;
       co_await start_container(pod, c, cs.restart_count + 1);
       co_return;
     }
@@ -368,27 +358,32 @@ asio::awaitable<void> PodWorker::sync_app_containers(const json::object& pod) {
         cs.waiting_reason.clear();
         continue;
       }
-      auto key = backoff_key(name);
-      auto since = steady_of(cs.current->finished_at);
-      if (ctx_.crash_backoff.in_backoff_since(key, since, Steady::now())) {
-        auto delay = ctx_.crash_backoff.delay(key);
-        if (cs.waiting_reason != "CrashLoopBackOff") {
-          ctx_.events.event(pod, "Warning", "BackOff",
-                            fmt::format("Back-off restarting failed container {} in pod {}_{}({})", name,
-                                        name_of(pod), namespace_of(pod), uid_));
-        }
-        cs.waiting_reason = "CrashLoopBackOff";
-        cs.waiting_message = fmt::format("back-off {} restarting failed container={} pod={}_{}({})", go_seconds(delay),
-                                         name, name_of(pod), namespace_of(pod), uid_);
-        wake_after(since + delay - Steady::now());
-        continue;
-      }
-      ctx_.crash_backoff.next(key, Steady::now());
+      if (in_crash_backoff(pod, name, cs)) continue;
       co_await start_container(pod, c, cs.restart_count + 1);
       continue;
     }
     co_await start_container(pod, c, cs.restart_count);
   }
+}
+
+bool PodWorker::in_crash_backoff(const json::object& pod, const std::string& name, ContainerState& cs) {
+  auto key = backoff_key(name);
+  auto since = steady_of(cs.current->finished_at);
+  if (!ctx_.crash_backoff.in_backoff_since(key, since, Steady::now())) {
+    ctx_.crash_backoff.next(key, Steady::now());  // the restart about to happen counts
+    return false;
+  }
+  auto delay = ctx_.crash_backoff.delay(key);
+  if (cs.waiting_reason != "CrashLoopBackOff") {
+    ctx_.events.event(pod, "Warning", "BackOff",
+                      fmt::format("Back-off restarting failed container {} in pod {}_{}({})", name, name_of(pod),
+                                  namespace_of(pod), uid_));
+  }
+  cs.waiting_reason = "CrashLoopBackOff";
+  cs.waiting_message = fmt::format("back-off {} restarting failed container={} pod={}_{}({})", go_seconds(delay), name,
+                                   name_of(pod), namespace_of(pod), uid_);
+  wake_after(since + delay - Steady::now());
+  return true;
 }
 
 asio::awaitable<std::optional<images::Image>> PodWorker::ensure_image(const json::object& pod,

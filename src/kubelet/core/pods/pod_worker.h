@@ -58,6 +58,9 @@ class PodWorker : public std::enable_shared_from_this<PodWorker> {
   static boost::asio::awaitable<void> probe_loop(std::shared_ptr<PodWorker> self, std::string container,
                                                  std::string kind, std::string container_id);
   void start_probes(const json::object& container, const std::string& container_id);
+  // Whether an exited container must wait before its restart (CrashLoopBackOff); if not,
+  // the restart is counted in the back-off.
+  bool in_crash_backoff(const json::object& pod, const std::string& name, ContainerState& cs);
   void refresh_containers();
   void adopt_containers();
   std::string backoff_key(const std::string& container) const { return uid_ + "/" + container; }

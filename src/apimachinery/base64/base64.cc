@@ -1,8 +1,8 @@
 // Base64 decoding for secret and binary configMap data.
 
-#include "kubelet/spec/base64.h"
+#include "kscratch/apimachinery/base64.h"
 
-namespace kscratch::kubelet::spec {
+namespace kscratch::apimachinery {
 
 namespace {
 int digit(char c) {
@@ -37,4 +37,4 @@ std::optional<std::string> base64_decode(std::string_view text) {
   return out;
 }
 
-}  // namespace kscratch::kubelet::spec
+}  // namespace kscratch::apimachinery

@@ -5,9 +5,9 @@
 #include <string>
 #include <string_view>
 
-namespace kscratch::kubelet::spec {
+namespace kscratch::apimachinery {
 
 // The decoded bytes, or nothing when text is not valid base64.
 std::optional<std::string> base64_decode(std::string_view text);
 
-}  // namespace kscratch::kubelet::spec
+}  // namespace kscratch::apimachinery
