@@ -225,7 +225,9 @@ asio::awaitable<void> run_kubelet(client::Client& client, KubeletOptions options
   runtime_options.self_exe = options.self_exe;
   auto runtime = containers::make_runc_runtime(executor, runtime_options);
 
-  ApiObjectSource objects(client);
+  client::Informer services(client, client::kinds::services);
+  services.add_index("namespace", client::index::by_namespace);
+  ApiObjectSource objects(client, services);
   client::EventRecorder events(executor, client, "kubelet", options.node_name);
   runtime::TaskGroup tasks(executor);
   KubeletContext ctx{executor, client, events, *images, *network, *runtime, objects, tasks, options, names};
@@ -257,6 +259,7 @@ asio::awaitable<void> run_kubelet(client::Client& client, KubeletOptions options
   parts.push_back(run_node_status(ctx, machine));
   parts.push_back(run_node_lease(ctx));
   parts.push_back(nodes.run());
+  parts.push_back(services.run());
   parts.push_back(pods.run());
   parts.push_back(kubelet.relist());
   parts.push_back(kubelet.housekeeping(pods));

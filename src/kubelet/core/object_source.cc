@@ -13,6 +13,11 @@ asio::awaitable<client::Result<json::object>> ApiObjectSource::secret(const std:
 }
 
 asio::awaitable<client::Result<std::vector<json::object>>> ApiObjectSource::services(const std::string& ns) {
+  if (services_.synced()) {
+    std::vector<json::object> found;
+    for (auto& s : services_.by_index("namespace", ns)) found.push_back(*s);
+    co_return found;
+  }
   client::ListOptions all;
   auto listed = co_await client_.list(client::kinds::services, ns, all);
   if (!listed) co_return listed.error();

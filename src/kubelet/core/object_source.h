@@ -1,7 +1,10 @@
 #pragma once
-// The objects pods refer to (configMaps, secrets, services), read through the API with
-// the kubelet's client, as upstream's kubelet does without a cache.
+// The objects pods refer to: configMaps and secrets read through the API with the
+// kubelet's client (upstream's kubelet does the same without a cache), services from an
+// informer (upstream's service lister), since every container start needs them all for
+// its service-link variables.
 
+#include "kscratch/client/informer.h"
 #include "kubelet/spec/spec.h"
 
 namespace kscratch::kubelet {
@@ -10,7 +13,7 @@ namespace json = boost::json;
 
 class ApiObjectSource : public spec::ObjectSource {
  public:
-  explicit ApiObjectSource(client::Client& client) : client_(client) {}
+  ApiObjectSource(client::Client& client, const client::Informer& services) : client_(client), services_(services) {}
   boost::asio::awaitable<client::Result<json::object>> config_map(const std::string& ns,
                                                                   const std::string& name) override;
   boost::asio::awaitable<client::Result<json::object>> secret(const std::string& ns, const std::string& name) override;
@@ -18,6 +21,7 @@ class ApiObjectSource : public spec::ObjectSource {
 
  private:
   client::Client& client_;
+  const client::Informer& services_;  // indexed by namespace
 };
 
 }  // namespace kscratch::kubelet
