@@ -22,6 +22,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -63,6 +64,7 @@ struct Options {
   std::string node;
   std::string command = "sleep 3600";
   int concurrency = 4;
+  double qps = 0;  // creates per second; 0: as fast as the API answers (a burst)
   int timeout_seconds = 300;
   long server_pid = -1;
 };
@@ -352,7 +354,16 @@ class PodStartupBench {
     auto& conn = *clients_[static_cast<std::size_t>(c)];
     std::string post = "POST";
     while (next < o_.pods) {
-      auto name = fmt::format("startup-{:05}", next++);
+      int index = next++;
+      auto name = fmt::format("startup-{:05}", index);
+      if (o_.qps > 0) {
+        // Paced as ClusterLoader2's latency phase paces its pods: the latency of a pod on
+        // a node with room, not the length of a queue behind a burst.
+        asio::steady_timer pace(co_await asio::this_coro::executor,
+                                started_ + std::chrono::duration_cast<Clock::duration>(
+                                               std::chrono::duration<double>(index / o_.qps)));
+        co_await pace.async_wait(asio::use_awaitable);
+      }
       auto body = pod_json(o_, name);
       auto& t = pods_[name];
       t.sent = Clock::now();
@@ -465,6 +476,7 @@ int podstartup_bench(const std::vector<std::string>& args) {
     ("node", po::value(&o.node), "set spec.nodeName to this node (skips the scheduler)")
     ("command", po::value(&o.command)->default_value(o.command), "what each container runs (through /bin/sh -c exec)")
     ("concurrency", po::value(&o.concurrency)->default_value(o.concurrency), "create requests in flight")
+    ("qps", po::value(&o.qps)->default_value(o.qps), "creates per second (0: a burst, as fast as the API answers)")
     ("timeout-seconds", po::value(&o.timeout_seconds)->default_value(o.timeout_seconds), "wait at most this long")
     ("server-pid", po::value(&o.server_pid)->default_value(o.server_pid), "the kscratch server (-1: find it in /proc)");
   try {
@@ -477,7 +489,7 @@ int podstartup_bench(const std::vector<std::string>& args) {
     fmt::print(stderr, "kscratch-bench podstartup: {}\n{}", e.what(), flags.str());
     return 2;
   }
-  if (o.pods < 1 || o.concurrency < 1 || o.timeout_seconds < 1) {
+  if (o.pods < 1 || o.concurrency < 1 || o.timeout_seconds < 1 || o.qps < 0) {
     fmt::print(stderr, "kscratch-bench podstartup: --pods, --concurrency and --timeout-seconds must be positive\n");
     return 2;
   }
