@@ -229,3 +229,23 @@ TEST_CASE("pod status updates may not move the pod or change its QoS class") {
   CHECK(contains(errs, "status.qosClass: Invalid value: \"Burstable\": field is immutable"));
   CHECK(contains(errs, "status.podIPs[0]: Invalid value: \"not-an-ip\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"));
 }
+
+#include "pod_defaults.h"
+
+TEST_CASE("pods get upstream's QoS class at creation") {
+  namespace json = boost::json;
+  auto with = [](json::object resources) {
+    json::object pod{{"spec", json::object{{"containers", json::array{json::object{
+                                                              {"name", "c"}, {"resources", std::move(resources)}}}}}}};
+    return std::string(kscratch::apiserver::kinds::pod_qos_class(pod));
+  };
+  CHECK(with({}) == "BestEffort");
+  // Requests defaulted from limits: equal for cpu and memory.
+  CHECK(with(json::object{{"requests", json::object{{"cpu", "1"}, {"memory", "64Mi"}}},
+                          {"limits", json::object{{"cpu", "1000m"}, {"memory", "64Mi"}}}}) == "Guaranteed");
+  CHECK(with(json::object{{"requests", json::object{{"cpu", "500m"}, {"memory", "64Mi"}}},
+                          {"limits", json::object{{"cpu", "1"}, {"memory", "64Mi"}}}}) == "Burstable");
+  CHECK(with(json::object{{"requests", json::object{{"memory", "1Gi"}}}}) == "Burstable");
+  CHECK(with(json::object{{"limits", json::object{{"memory", "64Mi"}}}, {"requests", json::object{{"memory", "64Mi"}}}}) ==
+        "Burstable");  // no cpu limit
+}
