@@ -3,7 +3,7 @@
 # kubelet, real runc and a real registry on loopback: a pod runs and serves HTTP on its
 # pod IP, shows logs and exec output; env, volumes and limits are visible inside; a
 # crashing container backs off (CrashLoopBackOff) with a growing restart count; a failing
-# liveness probe restarts its container; readiness gates Ready; OOM shows OOMKilled; a
+# liveness probe restarts its container; a failing readiness probe keeps Ready False; OOM shows OOMKilled; a
 # missing image shows ImagePullBackOff; an air-gap archive is imported and runs; deleting
 # a pod removes its containers, netns and mounts; kill -9 of kscratch then a restart
 # keeps the containers running without a restart.
@@ -109,6 +109,19 @@ spec:
 ---
 apiVersion: v1
 kind: Pod
+metadata: {name: notready}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: c
+    image: $IMAGE
+    args: [sleep, "1000"]
+    readinessProbe:
+      exec: {command: ["false"]}
+      periodSeconds: 1
+---
+apiVersion: v1
+kind: Pod
 metadata: {name: hog}
 spec:
   restartPolicy: Never
@@ -149,6 +162,13 @@ wait_until 60 "unhealthy restarted by its liveness probe" \
   sh -c "test \$(kubectl get pod unhealthy -o jsonpath='{.status.containerStatuses[0].restartCount}') -ge 1"
 expect_exit 0 kubectl get events --field-selector involvedObject.name=unhealthy
 expect_output 'Liveness probe failed'
+
+wait_until 60 "notready Running" sh -c "kubectl get pod notready -o jsonpath='{.status.phase}' | grep -qx Running"
+sleep 3  # several failed readiness probes
+expect_exit 0 kubectl get pod notready -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}'
+expect_output '^False$'
+expect_exit 0 kubectl get events --field-selector involvedObject.name=notready
+expect_output 'Readiness probe failed'
 
 wait_until 60 "hog OOMKilled" \
   sh -c "kubectl get pod hog -o jsonpath='{.status.containerStatuses[0].state.terminated.reason}' | grep -qx OOMKilled"
