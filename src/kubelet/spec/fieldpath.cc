@@ -3,6 +3,7 @@
 
 #include "kubelet/spec/fieldpath.h"
 
+#include "kscratch/apimachinery/goformat.h"
 #include "kubelet/spec/json_util.h"
 
 #include <fmt/format.h>
@@ -26,7 +27,7 @@ std::string format_map(const json::object& m) {
   std::string out;
   for (const auto& [k, v] : items) {
     if (!out.empty()) out += '\n';
-    out += k + "=" + go_quote(v);
+    out += k + "=" + apimachinery::goformat::go_quote(v);  // Go's %q
   }
   return out;
 }
@@ -48,31 +49,6 @@ std::string pod_ip(const json::object& pod, const PodPlacement& placement) {
 }
 
 }  // namespace
-
-std::string go_quote(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '\a': out += "\\a"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\v': out += "\\v"; break;
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      default:
-        // Bytes of multi-byte UTF-8 characters print as they are, like Go's printable runes.
-        if (c < 0x20 || c == 0x7f) {
-          out += fmt::format("\\x{:02x}", c);
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
 
 Expected<std::string> pod_field_value(const json::object& pod, const std::string& field_path,
                                       const PodPlacement& placement) {

@@ -32,7 +32,4 @@ const NodeAllocatable& node_allocatable();
 Expected<std::string> container_resource_value(const json::object& container, const std::string& resource,
                                                const std::string& divisor, const NodeAllocatable& node);
 
-// Go's %q of a string (labels and annotations files).
-std::string go_quote(std::string_view s);
-
 }  // namespace kscratch::kubelet::spec
