@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
       "       kscratch-bench scheduler --nodes N --pods P [--concurrency C] [--timeout-seconds S] [--no-owner]\n"
       "                                [--zones Z] [--dir DIR]\n"
       "       kscratch-bench podstartup --pods P --image REF --kubeconfig FILE [--namespace NS] [--node NODE]\n"
-      "                                 [--concurrency C] [--server-pid PID] [--timeout-seconds S]\n";
+      "                                 [--qps N] [--concurrency C] [--server-pid PID] [--timeout-seconds S]\n";
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
     fmt::print(args.empty() ? stderr : stdout, "{}", usage);
     return args.empty() ? 2 : 0;
