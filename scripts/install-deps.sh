@@ -8,10 +8,10 @@ packages=(
   build-essential cmake pkg-config ccache
   # Libraries named by the design card (all Debian 12 packages).
   libboost1.81-dev libboost-json1.81-dev libboost-system1.81-dev libboost-program-options1.81-dev
-  libyaml-cpp-dev libsqlite3-dev libnl-3-dev libnl-route-3-dev
+  libyaml-cpp-dev libsqlite3-dev libnl-3-dev libnl-route-3-dev libnl-nf-3-dev
   libfmt-dev catch2 libssl-dev
-  # The node: image layers (libarchive), masquerade rules (libnftnl over libmnl), and
-  # what a kubelet runs containers with.
+  # The node: image layers (libarchive), masquerade and proxy rules (libnftnl; libnl-nf
+  # above for conntrack), and what a kubelet runs containers with.
   libarchive-dev libnftnl-dev libmnl-dev runc
   # Tools the tests use: a registry and image tools (no registry is reachable from CI),
   # busybox for test images, iproute2 / nftables to inspect what the node set up.

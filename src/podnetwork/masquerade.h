@@ -9,7 +9,7 @@
 //   }
 //
 // Pod-to-pod traffic (inside the cluster CIDR) keeps its addresses. Written with
-// libnftnl over a libmnl socket, the whole table replaced in one transaction.
+// libnftnl over a libnl socket (kscratch_netfilter), the whole table replaced in one transaction.
 
 #include "cidr.h"
 #include "kscratch/util/expected.h"

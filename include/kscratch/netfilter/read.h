@@ -1,0 +1,34 @@
+#pragma once
+// Reading nf_tables state back from the kernel over netlink (libnl socket, libnftnl's
+// *_nlmsg_parse): what the proxy's full resync reconciles against and what the proxy
+// benchmark and tests check. Tables are family ip.
+
+#include "kscratch/util/expected.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kscratch::netfilter {
+
+// Whether the table exists.
+Expected<bool> table_exists(const std::string& table);
+// Names of the table's chains (empty when the table does not exist).
+Expected<std::vector<std::string>> list_chains(const std::string& table);
+// Whether one chain exists (one GETCHAIN, not a dump: cheap to poll).
+Expected<bool> chain_exists(const std::string& table, const std::string& chain);
+// Names of the table's named sets and maps (anonymous ones are left out).
+Expected<std::vector<std::string>> list_sets(const std::string& table);
+
+struct SetElement {
+  std::vector<std::uint8_t> key;  // as the kernel holds it (concatenations padded to 4 bytes)
+  std::optional<std::string> chain;  // for verdict maps: the jump or goto target
+  std::optional<std::int32_t> verdict;  // for verdict maps: NF_DROP, NF_ACCEPT, NFT_JUMP, NFT_GOTO...
+};
+Expected<std::vector<SetElement>> list_set_elements(const std::string& table, const std::string& set);
+
+// Number of rules in a chain.
+Expected<std::size_t> count_rules(const std::string& table, const std::string& chain);
+
+}  // namespace kscratch::netfilter
