@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Stops kscratch and removes everything it started on this host (as k3s-killall.sh does):
 # server and agent processes, container monitors, runc containers, their mounts, pod
-# network namespaces, veths and bridges, nftables tables, cgroups and run directories.
+# network namespaces, veths and bridges, nftables tables (pod network and proxy), cgroups
+# and run directories.
 # Data (images, the store, certificates) stays.
 #
 #   sudo scripts/kscratch-killall.sh                    every kscratch instance
@@ -67,12 +68,13 @@ for env in "${env_files[@]}"; do
       awk -v d="$dir" '$5 == d || index($5, d "/") == 1 {print $5}' /proc/self/mountinfo | sort -r |
         while read -r m; do umount -l "$m" 2>/dev/null; done
     done
-    # 4. The pod network: veths, the bridge, the masquerade table.
+    # 4. The pod network: veths, the bridge, the masquerade table; the proxy's table.
     for link in $(ls /sys/class/net); do
       [[ $link == "$VETH_PREFIX"* ]] && ip link del "$link" 2>/dev/null
     done
     ip link del "$BRIDGE" 2>/dev/null
     nft delete table ip "$NFT_TABLE" 2>/dev/null
+    nft delete table ip "${PROXY_TABLE:-kscratch-proxy-$TAG}" 2>/dev/null
     # 5. Cgroups of the pods, in every hierarchy, deepest first.
     for h in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do
       [[ -d $h${CGROUP_PARENT#/} ]] || continue

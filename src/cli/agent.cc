@@ -12,6 +12,9 @@
 #include "roles.h"
 #ifdef KSCRATCH_WITH_KUBELET
 #include "kscratch/kubelet/kubelet.h"
+#ifdef KSCRATCH_WITH_PROXY
+#include "proxy_options.h"
+#endif
 #include "node_options.h"
 #endif
 
@@ -77,6 +80,11 @@ int run_agent(const AgentConfig& config) {
   client::Client kubelet_client(client::make_https_transport(io.get_executor(), kubeconfig), "kubelet");
   runtime::Supervisor supervisor(io, config.shutdown_timeout);
   supervisor.add("kubelet", [&] { return kubelet::run_kubelet(kubelet_client, node_options); });
+#ifdef KSCRATCH_WITH_PROXY
+  // kube-proxy beside the kubelet, with the node's credentials, as k3s's agent runs it.
+  client::Client proxy_client(client::make_https_transport(io.get_executor(), kubeconfig), "kube-proxy");
+  supervisor.add("proxy", [&, o = proxy_options(node_options, false)] { return proxy::run_proxy(proxy_client, o); });
+#endif
   log::info(kLog, "joining {} as node {}", config.server, node_options.node_name);
   return supervisor.run();
 #else

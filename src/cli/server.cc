@@ -11,6 +11,9 @@
 #include "kscratch/kubelet/kubelet.h"
 #include "node_options.h"
 #endif
+#ifdef KSCRATCH_WITH_PROXY
+#include "proxy_options.h"
+#endif
 #include "kscratch/scheduler/scheduler.h"
 #include "kscratch/pki/pki.h"
 #include "kscratch/runtime/supervisor.h"
@@ -117,12 +120,20 @@ int run_server(const ServerConfig& config) {
 #ifdef KSCRATCH_WITH_KUBELET
   // The local agent: a kubelet reaching the API in process, as its node's identity.
   std::optional<client::Client> kubelet_client;
+  std::optional<client::Client> proxy_client;
   if (!config.disable_agent) {
     auto node_options = kubelet_options(config.node, config.data_dir, config.cluster_cidr, pki->ca_cert_file);
     kubelet_client.emplace(client::make_in_process_transport(api.handler(), "system:node:" + node_options.node_name,
                                                              {"system:nodes", "system:authenticated"}),
                            "kubelet");
     supervisor.add("kubelet", [&, node_options] { return kubelet::run_kubelet(*kubelet_client, node_options); });
+#ifdef KSCRATCH_WITH_PROXY
+    // kube-proxy beside the kubelet, as k3s runs it; this one also gives LoadBalancer
+    // services the nodes' addresses (k3s's built-in service load balancer).
+    proxy_client.emplace(
+        client::make_in_process_transport(api.handler(), "system:kube-proxy", {"system:authenticated"}), "kube-proxy");
+    supervisor.add("proxy", [&, o = proxy_options(node_options, true)] { return proxy::run_proxy(*proxy_client, o); });
+#endif
   }
 #else
   if (!config.disable_agent) log::warn(kLog, "this build has no kubelet: running the control plane only");

@@ -49,7 +49,8 @@ struct HostNames {
   std::string tag;  // 6 hex digits
   std::string bridge;
   std::string veth_prefix;
-  std::string nft_table;
+  std::string nft_table;    // the pod network's masquerade table
+  std::string proxy_table;  // the proxy's table: kscratch-proxy-<tag>
   std::string cgroup_parent;      // /kscratch-<tag>
   std::filesystem::path run_dir;  // /run/kscratch-<tag>: runc root, netns mounts
 };

@@ -20,6 +20,7 @@ HostNames host_names(const std::filesystem::path& data_dir, const std::string& n
   n.bridge = "ksbr" + n.tag;                 // 10 characters (interface names hold 15)
   n.veth_prefix = "kv" + n.tag.substr(0, 4);  // the network appends a hash of the pod uid
   n.nft_table = "kscratch-" + n.tag;
+  n.proxy_table = "kscratch-proxy-" + n.tag;
   n.cgroup_parent = "/kscratch-" + n.tag;
   n.run_dir = "/run/kscratch-" + n.tag;
   return n;

@@ -185,7 +185,8 @@ void write_host_names(const fs::path& agent_dir, const HostNames& n, const Kubel
   std::ofstream out(file.string() + ".tmp", std::ios::trunc);
   out << "# Host-level names of the kscratch agent of node " << o.node_name << " (read by kscratch-killall.sh)\n"
       << "NODE_NAME=" << o.node_name << "\nTAG=" << n.tag << "\nBRIDGE=" << n.bridge
-      << "\nVETH_PREFIX=" << n.veth_prefix << "\nNFT_TABLE=" << n.nft_table << "\nCGROUP_PARENT=" << n.cgroup_parent
+      << "\nVETH_PREFIX=" << n.veth_prefix  << "\nNFT_TABLE=" << n.nft_table << "\nPROXY_TABLE=" << n.proxy_table
+      << "\nCGROUP_PARENT=" << n.cgroup_parent
       << "\nRUN_DIR=" << n.run_dir.string() << "\nPOD_LOG_DIR=" << o.pod_log_dir.string()
       << "\nDATA_DIR=" << o.data_dir.string() << "\n";
   out.close();

@@ -1,0 +1,111 @@
+// The writer against the real kernel (tests run as root): a table of its own, written,
+// read back over netlink, changed incrementally, rewritten as a restart would, deleted.
+
+#include "model.h"
+#include "nft_writer.h"
+
+#include "kscratch/netfilter/read.h"
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+namespace json = boost::json;
+using namespace kscratch::proxy;
+namespace netfilter = kscratch::netfilter;
+
+namespace {
+
+ServiceRules rules_for(const std::string& name, const std::string& cluster_ip, const std::vector<std::string>& ips,
+                       bool affinity = false) {
+  auto svc = parse_service(json::parse(fmt::format(
+      R"({{"metadata":{{"namespace":"t","name":"{}"}},"spec":{{"type":"NodePort","clusterIP":"{}",{}
+          "ports":[{{"name":"http","port":80,"nodePort":30{:03}}},{{"name":"dns","port":53,"protocol":"UDP"}}]}}}})",
+      name, cluster_ip, affinity ? R"("sessionAffinity":"ClientIP",)" : "", name.size()))
+                               .as_object());
+  json::array eps;
+  for (const auto& ip : ips) eps.push_back(json::object{{"addresses", json::array{ip.c_str()}}});
+  json::object slice{{"addressType", "IPv4"},
+                     {"ports", json::parse(R"([{"name":"http","port":8080},{"name":"dns","port":53,"protocol":"UDP"}])")},
+                     {"endpoints", eps}};
+  return build_service_rules(svc, {parse_endpoint_slice(slice)}, {"node", Cidr::parse("10.42.0.0/16")});
+}
+
+std::vector<std::string> chains_of(const std::string& table) {
+  auto chains = netfilter::list_chains(table);
+  REQUIRE(chains.ok());
+  auto out = *chains;
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the writer programs, patches and reconciles a real table", "[proxy][nft][root]") {
+  if (::geteuid() != 0) {
+    WARN("not root: skipped");
+    return;
+  }
+  auto table = fmt::format("kscratch-unit-proxy-{}", ::getpid());
+  NftWriter writer(table);
+  struct Cleanup {
+    std::string table;
+    ~Cleanup() { (void)NftWriter::delete_table(table); }
+  } cleanup{table};
+
+  std::map<std::string, ServiceRules> all;
+  all["t/a"] = rules_for("a", "10.43.200.1", {"10.42.0.7", "10.42.0.8"}, true);
+  all["t/bb"] = rules_for("bb", "10.43.200.2", {});
+  auto s = writer.full_sync(all);
+  INFO((s.ok() ? std::string() : s.error().message));
+  REQUIRE(s.ok());
+
+  auto elements = netfilter::list_set_elements(table, "service-ips");
+  REQUIRE(elements.ok());
+  CHECK(elements->size() == 2);  // a's two ports
+  auto rejects = netfilter::list_set_elements(table, "no-endpoint-services");
+  REQUIRE(rejects.ok());
+  CHECK(rejects->size() == 2);
+  REQUIRE(rejects->front().chain);
+  CHECK(*rejects->front().chain == "reject-chain");
+  auto ep7 = endpoint_chain_name("t", "a", Protocol::kTcp, "http", *parse_ipv4("10.42.0.7"), 8080);
+  CHECK(netfilter::chain_exists(table, ep7).value());
+  CHECK(netfilter::count_rules(table, ep7).value() == 3);  // hairpin, affinity update, dnat
+  auto sets = netfilter::list_sets(table);
+  REQUIRE(sets.ok());
+  CHECK(sets->size() == 4 + 4);  // the maps and a's affinity sets
+
+  // Scale a down to one endpoint, give bb one: only their parts change.
+  auto a2 = rules_for("a", "10.43.200.1", {"10.42.0.8"});
+  auto b2 = rules_for("bb", "10.43.200.2", {"10.42.0.9"});
+  std::vector<NftWriter::Change> changes;
+  changes.push_back({&all["t/a"], &a2, diff_rules(all["t/a"], a2)});
+  changes.push_back({&all["t/bb"], &b2, diff_rules(all["t/bb"], b2)});
+  s = writer.apply(changes);
+  INFO((s.ok() ? std::string() : s.error().message));
+  REQUIRE(s.ok());
+  CHECK_FALSE(netfilter::chain_exists(table, ep7).value());
+  CHECK(netfilter::list_set_elements(table, "service-ips")->size() == 4);
+  CHECK(netfilter::list_set_elements(table, "no-endpoint-services")->empty());
+  CHECK(netfilter::list_sets(table)->size() == 4);
+
+  // A restarted proxy reconciles: same services, so the same chains; a removed service's go.
+  all = {{"t/bb", b2}};
+  NftWriter restarted(table);
+  auto before = chains_of(table);
+  s = restarted.full_sync(all);
+  REQUIRE(s.ok());
+  auto after = chains_of(table);
+  CHECK(after.size() < before.size());
+  for (const auto& name : after) CHECK(name.find("-t/a/") == std::string::npos);
+  CHECK(netfilter::list_set_elements(table, "service-ips")->size() == 2);
+  s = restarted.full_sync(all);  // idempotent
+  REQUIRE(s.ok());
+  CHECK(chains_of(table) == after);
+
+  REQUIRE(NftWriter::delete_table(table).ok());
+  CHECK_FALSE(netfilter::table_exists(table).value());
+}
