@@ -27,6 +27,8 @@ kubelet::KubeletOptions kubelet_options(const NodeConfig& node, const std::files
   o.self_exe = self_exe();
   o.kubelet_port = static_cast<std::uint16_t>(node.kubelet_port);
   o.cluster_cidr = cluster_cidr;
+  o.cluster_dns = {node.cluster_dns};
+  o.cluster_domain = node.cluster_domain;
   return o;
 }
 

@@ -7,6 +7,9 @@
 #include "kscratch/client/client.h"
 #include "kscratch/client/transport.h"
 #include "kscratch/controllers/controller_manager.h"
+#ifdef KSCRATCH_WITH_DNS
+#include "kscratch/dns/dns.h"
+#endif
 #ifdef KSCRATCH_WITH_KUBELET
 #include "kscratch/kubelet/kubelet.h"
 #include "node_options.h"
@@ -41,6 +44,29 @@ store::StoreOptions store_options(const ServerConfig& c) {
   o.keep_window = c.store.keep_window;
   return o;
 }
+
+#ifdef KSCRATCH_WITH_DNS
+// Cluster DNS on the node's address (which pods reach over the bridge, and the proxy
+// sends kube-dns's ClusterIP to), at the port the kube-dns endpoints name.
+dns::DnsOptions dns_options(const ServerConfig& c, const std::string& node_name) {
+  std::string node_ip = c.node.node_ip;
+#ifdef KSCRATCH_WITH_KUBELET
+  if (node_ip.empty()) node_ip = kubelet::default_node_ip();
+#endif
+  if (node_ip.empty()) node_ip = "127.0.0.1";
+  dns::DnsOptions o;
+  o.listen_address = c.dns_bind_address.empty() ? node_ip : c.dns_bind_address;
+  // Endpoints may not name loopback or unspecified addresses (API validation): the node IP
+  // stands in, though pods reach a server on loopback only through the host network.
+  bool local_only = o.listen_address == "0.0.0.0" || o.listen_address.starts_with("127.");
+  o.endpoint_address = local_only ? node_ip : o.listen_address;
+  o.port = static_cast<std::uint16_t>(c.dns_port);
+  o.cluster_dns = c.node.cluster_dns;
+  o.cluster_domain = c.node.cluster_domain;
+  o.node_name = node_name;
+  return o;
+}
+#endif
 
 // Every name clients may use to reach the API server, as upstream's serving certificate.
 std::vector<std::string> serving_names(const ServerConfig& c) {
@@ -137,6 +163,22 @@ int run_server(const ServerConfig& config) {
   }
 #else
   if (!config.disable_agent) log::warn(kLog, "this build has no kubelet: running the control plane only");
+#endif
+#ifdef KSCRATCH_WITH_DNS
+  // Cluster DNS (CoreDNS's place in k3s), reaching the API as CoreDNS's service account.
+  std::optional<client::Client> dns_client;
+  if (config.dns_port != 0) {
+    std::string dns_node = config.disable_agent ? "" : config.node.node_name;
+#ifdef KSCRATCH_WITH_KUBELET
+    if (!config.disable_agent && dns_node.empty()) dns_node = kubelet::default_node_name();
+#endif
+    auto options = dns_options(config, dns_node);
+    dns_client.emplace(client::make_in_process_transport(api.handler(), "system:serviceaccount:kube-system:coredns",
+                                                         {"system:serviceaccounts", "system:serviceaccounts:kube-system",
+                                                          "system:authenticated"}),
+                       "kscratch-dns");
+    supervisor.add("dns", [&, options] { return dns::run_dns(*dns_client, options); });
+  }
 #endif
   log::info(kLog, "kscratch server running (data dir {}, store revision {})", config.data_dir.string(),
             db->revision());

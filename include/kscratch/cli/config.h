@@ -22,6 +22,9 @@ struct NodeConfig {
   std::filesystem::path private_registry = "/etc/kscratch/registries.yaml";
   int kubelet_port = 10250;
   std::filesystem::path pod_log_dir = "/var/log/pods";
+  // What pods' resolv.conf names (the kube-dns ClusterIP) and searches under.
+  std::string cluster_dns = "10.43.0.10";
+  std::string cluster_domain = "cluster.local";
 };
 
 struct ServerConfig {
@@ -33,6 +36,9 @@ struct ServerConfig {
   bool disable_agent = false;
   NodeConfig node;
   std::string cluster_cidr = "10.42.0.0/16";      // pod CIDRs for nodes come from here
+  // The cluster DNS server: on the node IP unless set; port 0 turns it off.
+  std::string dns_bind_address;
+  int dns_port = 53;
   std::chrono::seconds node_monitor_grace_period{40};
   StoreConfig store;
   std::chrono::seconds shutdown_timeout{30};

@@ -26,6 +26,10 @@ Parsed<ServerConfig> parse_server(const std::vector<std::string>& args) {
     ("disable-agent", po::bool_switch(&c.disable_agent), "Run the control plane only, no kubelet or proxy")
     ("cluster-cidr", po::value(&c.cluster_cidr)->default_value(c.cluster_cidr)->value_name("CIDR"),
      "IPv4 range of pod IPs; each node gets a /24 of it")
+    ("dns-bind-address", po::value(&c.dns_bind_address)->value_name("IP"),
+     "Address the cluster DNS server listens on (default: the node IP)")
+    ("dns-port", po::value(&c.dns_port)->default_value(c.dns_port)->value_name("PORT"),
+     "Port of the cluster DNS server, UDP and TCP (0: no cluster DNS)")
     ("node-monitor-grace-period", po::value(&grace)->default_value(grace)->value_name("SECONDS"),
      "How long a node may stop renewing its lease before it is marked NotReady")
     ("compaction-interval", po::value(&interval)->default_value(interval)->value_name("SECONDS"),
@@ -43,6 +47,12 @@ Parsed<ServerConfig> parse_server(const std::vector<std::string>& args) {
           return UsageError{fmt::format("--https-listen-port {} is out of range 1-65535", c.https_listen_port)};
         }
         if (data_dir.empty()) return UsageError{"--data-dir must not be empty"};
+        if (c.dns_port < 0 || c.dns_port > 65535) {
+          return UsageError{fmt::format("--dns-port {} is out of range 0-65535", c.dns_port)};
+        }
+        if (!c.dns_bind_address.empty() && !is_ipv4(c.dns_bind_address)) {
+          return UsageError{fmt::format("--dns-bind-address {} is not an IPv4 address", c.dns_bind_address)};
+        }
         if (grace <= 0) return UsageError{"--node-monitor-grace-period must be positive"};
         if (auto bad = finish_node(c.node, node_flags)) return UsageError{*bad};
         c.node_monitor_grace_period = std::chrono::seconds(grace);

@@ -58,3 +58,43 @@ TEST_CASE("agent flags require a server URL and a token", "[cli]") {
   REQUIRE(c);
   CHECK(c->node.node_name == "n1");
 }
+
+TEST_CASE("cluster DNS flags: the kube-dns address and domain for pods, and where DNS listens", "[cli]") {
+  auto p = parse_server({});
+  auto* c = as<ServerConfig>(p);
+  REQUIRE(c);
+  CHECK(c->node.cluster_dns == "10.43.0.10");
+  CHECK(c->node.cluster_domain == "cluster.local");
+  CHECK(c->dns_bind_address.empty());  // the node IP
+  CHECK(c->dns_port == 53);
+
+  auto q = parse_server({"--cluster-dns", "10.43.0.53", "--cluster-domain", "k.test.", "--dns-port", "0",
+                         "--dns-bind-address", "127.0.0.1"});
+  auto* d = as<ServerConfig>(q);
+  REQUIRE(d);
+  CHECK(d->node.cluster_dns == "10.43.0.53");
+  CHECK(d->node.cluster_domain == "k.test");
+  CHECK(d->dns_port == 0);
+  CHECK(d->dns_bind_address == "127.0.0.1");
+
+  auto a = parse_agent({"--server", "https://s:6443", "--token", "T", "--cluster-dns", "10.43.0.11",
+                        "--cluster-domain", "example.internal"});
+  auto* agent = as<AgentConfig>(a);
+  REQUIRE(agent);
+  CHECK(agent->node.cluster_dns == "10.43.0.11");
+  CHECK(agent->node.cluster_domain == "example.internal");
+
+  for (auto args : std::vector<std::vector<std::string>>{{"--cluster-dns", "10.43.0"},
+                                                         {"--cluster-dns", "10.43.0.256"},
+                                                         {"--cluster-dns", "dns"},
+                                                         {"--cluster-domain", "Bad_Domain"},
+                                                         {"--cluster-domain", "a..b"},
+                                                         {"--dns-port", "65536"},
+                                                         {"--dns-bind-address", "::1"}}) {
+    auto r = parse_server(args);
+    auto* e = as<UsageError>(r);
+    INFO(args[0] << " " << args[1]);
+    REQUIRE(e);
+    CHECK(e->message.find(args[0]) != std::string::npos);
+  }
+}
