@@ -260,7 +260,8 @@ class Proxy {
       json::value patch = json::object{{"status", json::object{{"loadBalancer", json::object{{"ingress", ingress}}}}}};
       std::string ns(svc->at("metadata").at("namespace").as_string());
       std::string name(svc->at("metadata").at("name").as_string());
-      auto result = co_await client_.patch(client::kinds::services, ns, name, client::PatchType::kMerge, patch, "status");
+      const std::string subresource = "status";
+      auto result = co_await client_.patch(client::kinds::services, ns, name, client::PatchType::kMerge, patch, subresource);
       if (!result) log::warn(kLog, "cannot set the load balancer status of {}: {}", key, result.error().message);
     }
   }

@@ -12,6 +12,8 @@ namespace kscratch::bench {
 int api_bench(const std::vector<std::string>& args);
 // The pod start-up benchmark (podstartup.cc).
 int podstartup_bench(const std::vector<std::string>& args);
+// The proxy benchmark (proxy_bench.cc).
+int proxy_bench(const std::vector<std::string>& args);
 
 namespace {
 double status_mib(const std::string& field) {
@@ -38,7 +40,9 @@ int main(int argc, char** argv) {
       "       kscratch-bench scheduler --nodes N --pods P [--concurrency C] [--timeout-seconds S] [--no-owner]\n"
       "                                [--zones Z] [--dir DIR]\n"
       "       kscratch-bench podstartup --pods P --image REF --kubeconfig FILE [--namespace NS] [--node NODE]\n"
-      "                                 [--qps N] [--concurrency C] [--server-pid PID] [--timeout-seconds S]\n";
+      "                                 [--qps N] [--concurrency C] [--server-pid PID] [--timeout-seconds S]\n"
+      "       kscratch-bench proxy --services S --endpoints E --kubeconfig FILE [--changes N] [--table T]\n"
+      "                            [--namespace NS] [--concurrency C] [--server-pid PID]\n";
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
     fmt::print(args.empty() ? stderr : stdout, "{}", usage);
     return args.empty() ? 2 : 0;
@@ -49,6 +53,9 @@ int main(int argc, char** argv) {
   if (name == "api") return kscratch::bench::api_bench(args);
   if (name == "scheduler") return kscratch::bench::scheduler_bench(args);
   if (name == "podstartup") return kscratch::bench::podstartup_bench(args);
+#ifdef KSCRATCH_BENCH_PROXY
+  if (name == "proxy") return kscratch::bench::proxy_bench(args);
+#endif
   fmt::print(stderr, "kscratch-bench: unknown benchmark '{}'\n{}", name, usage);
   return 2;
 }
