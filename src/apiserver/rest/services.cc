@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <random>
 
 namespace kscratch::apiserver::rest {
@@ -57,14 +58,21 @@ std::optional<ApiError> allocate_service(const Resource& r, json::object& servic
     if (ip_text.empty() && old) ip_text = string_at(*old, "spec.clusterIP");
     if (ip_text.empty()) {
       std::uint32_t size = 1u << (32 - ranges.prefix);
-      std::uniform_int_distribution<std::uint32_t> pick(2, size - 2);
+      // Dynamic addresses come from above a low band first, which stays free for Services
+      // that ask for a fixed address (kube-dns's 10.43.0.10): upstream's KEP-3070.
+      std::uint32_t band = std::min<std::uint32_t>(std::max<std::uint32_t>(16, size / 16), 256);
+      if (band >= size - 2) band = 2;
+      std::uniform_int_distribution<std::uint32_t> pick(band, size - 2);
       std::optional<std::uint32_t> chosen;
       // Random probing first (cheap when the range is sparse), then a sweep.
       for (int i = 0; i < 64 && !chosen; ++i) {
         auto ip = ranges.network + pick(rng);
         if (!used.ips.count(ip)) chosen = ip;
       }
-      for (std::uint32_t off = 2; off < size - 1 && !chosen; ++off) {
+      for (std::uint32_t off = band; off < size - 1 && !chosen; ++off) {
+        if (!used.ips.count(ranges.network + off)) chosen = ranges.network + off;
+      }
+      for (std::uint32_t off = 2; off < band && !chosen; ++off) {
         if (!used.ips.count(ranges.network + off)) chosen = ranges.network + off;
       }
       if (!chosen) {

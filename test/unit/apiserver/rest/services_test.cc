@@ -28,6 +28,21 @@ TEST_CASE("a ClusterIP is allocated in range, never twice", "[apiserver][service
   }
 }
 
+TEST_CASE("dynamic ClusterIPs stay out of the low band kept for fixed ones", "[apiserver][services]") {
+  ServiceAllocations used;
+  for (int i = 0; i < 500; ++i) {
+    auto s = service(R"({"metadata":{"name":"s"},"spec":{"ports":[{"port":80}]}})");
+    REQUIRE_FALSE(allocate_service(services(), s, nullptr, used));
+    auto ip = parse_ipv4(std::string(s["spec"].as_object()["clusterIP"].as_string()));
+    REQUIRE(ip);
+    CHECK((*ip & 0xFFFF) >= 256);
+  }
+  // kube-dns's fixed address is still free, and taken when asked for.
+  auto dns = service(R"({"metadata":{"name":"kube-dns"},"spec":{"clusterIP":"10.43.0.10","ports":[{"port":53}]}})");
+  REQUIRE_FALSE(allocate_service(services(), dns, nullptr, used));
+  CHECK(dns["spec"].as_object()["clusterIP"].as_string() == "10.43.0.10");
+}
+
 TEST_CASE("a requested ClusterIP or node port that is taken is refused", "[apiserver][services]") {
   ServiceAllocations used;
   auto a = service(R"({"metadata":{"name":"a"},"spec":{"type":"NodePort","clusterIP":"10.43.0.20","ports":[{"port":80,"nodePort":30080}]}})");
