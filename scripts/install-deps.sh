@@ -10,6 +10,8 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-system1.81-dev libboost-program-options1.81-dev
   libyaml-cpp-dev libsqlite3-dev libnl-3-dev libnl-route-3-dev libnl-nf-3-dev
   libfmt-dev catch2 libssl-dev
+  # The binary's allocator (mimalloc: the API's small short-lived JSON and HTTP objects).
+  libmimalloc-dev
   # The node: image layers (libarchive), masquerade and proxy rules (libnftnl; libnl-nf
   # above for conntrack), and what a kubelet runs containers with.
   libarchive-dev libnftnl-dev libmnl-dev runc
