@@ -1,6 +1,7 @@
 #include "kscratch/apiserver/apiserver.h"
 
 #include "http/server.h"
+#include "kscratch/runtime/together.h"
 #include "kscratch/util/log.h"
 #include "rest/api.h"
 
@@ -62,7 +63,10 @@ ApiServer::~ApiServer() = default;
 
 boost::asio::awaitable<void> ApiServer::run() {
   co_await impl_->api.ensure_defaults();
-  co_await impl_->server.run();
+  std::vector<boost::asio::awaitable<void>> tasks;
+  tasks.push_back(impl_->api.run_namespace_cache());
+  tasks.push_back(impl_->server.run());
+  co_await runtime::run_together(std::move(tasks));
 }
 
 std::uint16_t ApiServer::port() const { return impl_->server.bound_port(); }

@@ -184,6 +184,10 @@ asio::awaitable<void> Api::ensure_defaults() {
 
 // The `kubernetes` Service in default, at the first service IP, pointing at this server,
 // as upstream's apiserver maintains it.
+asio::awaitable<void> Api::run_namespace_cache() {
+  co_await namespace_cache_.run(*store_, key_prefix(*find_resource("", "v1", "namespaces"), ""));
+}
+
 asio::awaitable<void> Api::ensure_kubernetes_service() {
   auto host = config_.server_address.substr(0, config_.server_address.rfind(':'));
   auto port_text = config_.server_address.substr(config_.server_address.rfind(':') + 1);

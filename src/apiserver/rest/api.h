@@ -7,6 +7,7 @@
 #include "../http/http.h"
 #include "../proxy/kubelet_client.h"
 #include "errors.h"
+#include "namespace_cache.h"
 #include "objects.h"
 #include "request_info.h"
 #include "services.h"
@@ -49,6 +50,8 @@ class Api : public http::Handler {
   asio::awaitable<void> ensure_defaults();
   asio::awaitable<void> ensure_kubernetes_service();
   bool ready() const { return ready_; }
+  // Keeps the namespace cache of NamespaceLifecycle admission until the store closes.
+  asio::awaitable<void> run_namespace_cache();
 
  private:
   std::optional<http::Response> serve_static(const http::Request& req) const;
@@ -101,6 +104,7 @@ class Api : public http::Handler {
   ApiConfig config_;
   bool ready_ = false;
   ServiceAllocations in_flight_;
+  NamespaceCache namespace_cache_;
 };
 
 // discovery.cc

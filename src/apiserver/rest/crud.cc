@@ -327,13 +327,19 @@ asio::awaitable<Outcome> Api::create_object(const Resource& r, const RequestInfo
   // being deleted (the namespace controller could never finish emptying it otherwise).
   if (r.namespaced) {
     const auto* namespaces = find_resource("", "v1", "namespaces");
-    auto ns = co_await store_->get(object_key(*namespaces, "", info.namespace_));
-    if (!ns) {
-      if (ns.error() == store::Errc::not_found) co_return not_found(*namespaces, info.namespace_);
-      co_return internal(ns.error().message());
+    bool terminating = false;
+    if (auto cached = namespace_cache_.find(info.namespace_)) {
+      terminating = cached->terminating;
+    } else {
+      auto ns = co_await store_->get(object_key(*namespaces, "", info.namespace_));
+      if (!ns) {
+        if (ns.error() == store::Errc::not_found) co_return not_found(*namespaces, info.namespace_);
+        co_return internal(ns.error().message());
+      }
+      auto ns_object = from_stored(ns->value, ns->mod_revision);
+      terminating = ns_object && find_path(*ns_object, "metadata.deletionTimestamp");
     }
-    auto ns_object = from_stored(ns->value, ns->mod_revision);
-    if (ns_object && find_path(*ns_object, "metadata.deletionTimestamp")) {
+    if (terminating) {
       co_return forbidden(r, name, fmt::format("unable to create new content in namespace {} because it is being terminated",
                                                info.namespace_));
     }
