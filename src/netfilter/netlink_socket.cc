@@ -8,6 +8,7 @@
 #include <netlink/socket.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <cerrno>
 #include <cstdlib>
@@ -48,6 +49,28 @@ Status NetlinkSocket::send(const void* data, std::size_t len) {
   int n = nl_sendto(get(), const_cast<void*>(data), len);
   if (n < 0) return make_error(fmt::format("nftables: send {} bytes: {}", len, nl_geterror(n)));
   return Ok{};
+}
+
+Status NetlinkSocket::send(const std::vector<std::pair<const void*, std::size_t>>& parts) {
+  std::vector<iovec> iov;
+  std::size_t total = 0;
+  for (const auto& [data, len] : parts) {
+    iov.push_back({const_cast<void*>(data), len});
+    total += len;
+  }
+  sockaddr_nl kernel{};
+  kernel.nl_family = AF_NETLINK;
+  msghdr msg{};
+  msg.msg_name = &kernel;
+  msg.msg_namelen = sizeof kernel;
+  msg.msg_iov = iov.data();
+  msg.msg_iovlen = iov.size();
+  for (;;) {
+    ssize_t n = ::sendmsg(nl_socket_get_fd(get()), &msg, 0);
+    if (n >= 0) return Ok{};
+    if (errno == EINTR) continue;
+    return make_error(fmt::format("nftables: send {} bytes: {}", total, std::strerror(errno)));
+  }
 }
 
 namespace {

@@ -6,6 +6,8 @@
 
 #include <functional>
 #include <memory>
+#include <utility>
+#include <vector>
 
 struct nl_sock;
 struct nlmsghdr;
@@ -19,6 +21,8 @@ class NetlinkSocket {
   // Makes room in the send buffer for one message of `bytes` (a batch goes in one sendmsg).
   Status reserve_send(std::size_t bytes);
   Status send(const void* data, std::size_t len);
+  // One message made of several buffers (one sendmsg, an iovec each).
+  Status send(const std::vector<std::pair<const void*, std::size_t>>& parts);
   // Reads what is already queued, without waiting, calling `each` per message.
   Status drain(const std::function<void(const nlmsghdr*)>& each);
   // Reads a dump (or a GET with NLM_F_ACK) to its end: NLMSG_DONE or an NLMSG_ERROR.

@@ -171,6 +171,10 @@ RuleBuilder& RuleBuilder::counter() {
 }
 
 void RuleBuilder::append_to(Batch& batch, std::string what) {
+  append_to(batch, Batch::Describe([what = std::move(what)] { return what; }));
+}
+
+void RuleBuilder::append_to(Batch& batch, Batch::Describe what) {
   nftnl_rule_nlmsg_build_payload(batch.add(NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, std::move(what)), rule_);
   batch.next();
 }

@@ -10,7 +10,9 @@
 //   service-nodeports  proto . nodePort : goto external-<..>
 //   service-<..>       ip saddr != <cluster CIDR> jump mark-for-masquerade
 //                      [ip saddr @affinity-<ep> goto endpoint-<ep>]...   (ClientIP affinity)
-//                      numgen random mod N vmap { 0 : goto endpoint-<ep0>, ... }
+//                      numgen random mod 3 == 0 goto endpoint-<ep0>      (a uniform pick:
+//                      numgen random mod 2 == 0 goto endpoint-<ep1>       1/3, then 1/2 of
+//                      goto endpoint-<ep2>                                the rest, ...)
 //   local-<..>         the same over this node's endpoints only (Local policies)
 //   external-<..>      jump mark-for-masquerade; goto service-<..>     (Cluster)
 //                      or: pods and the node itself go cluster-wide, the rest to local-<..>
@@ -125,7 +127,7 @@ struct Rule {
     kAffinityGoto,      // ip saddr @set goto chains[0]
     kAffinityUpdate,    // update @set { ip saddr }
     kDnat,              // meta l4proto P dnat to ip:port
-    kNumgen,            // numgen random mod N vmap { i : goto chains[i] }
+    kNumgen,            // numgen random mod <modulus> == 0 goto chains[0]
     kGoto,              // goto chains[0]
     kDrop,              // drop
   };
@@ -134,6 +136,7 @@ struct Rule {
   int prefix = 32;
   Protocol protocol = Protocol::kTcp;
   std::uint16_t port = 0;
+  std::uint32_t modulus = 0;
   std::string set;
   std::vector<std::string> chains;
   friend bool operator==(const Rule&, const Rule&) = default;

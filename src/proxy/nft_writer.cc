@@ -18,7 +18,9 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
+#include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstring>
 #include <optional>
 #include <set>
@@ -31,10 +33,11 @@ using netfilter::Batch;
 using netfilter::RuleBuilder;
 
 constexpr std::uint32_t kMasqueradeMark = 0x4000;  // upstream's
-constexpr const char* kServiceIps = "service-ips";
-constexpr const char* kServiceNodeports = "service-nodeports";
-constexpr const char* kNoEndpointServices = "no-endpoint-services";
-constexpr const char* kNoEndpointNodeports = "no-endpoint-nodeports";
+// std::string, not char*: error descriptions refer to them after the encoding.
+const std::string kServiceIps = "service-ips";
+const std::string kServiceNodeports = "service-nodeports";
+const std::string kNoEndpointServices = "no-endpoint-services";
+const std::string kNoEndpointNodeports = "no-endpoint-nodeports";
 // nft's datatype numbers (for `nft list` to print keys), concatenations 6 bits apart.
 constexpr std::uint32_t kTypeIpv4 = 7, kTypeInetProto = 12, kTypeInetService = 13;
 // Elements per NEWSETELEM message (well under the batch's per-message room).
@@ -101,6 +104,7 @@ class Encoder {
     nftnl_table_free(t);
   }
 
+  // Names are kept by reference for error messages: they must outlive the commit.
   void add_chain(const std::string& name, const FixedChain* base = nullptr) {
     auto* c = chain(name);
     if (base && base->type) {
@@ -109,14 +113,16 @@ class Encoder {
       nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, base->priority);
       nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
     }
-    nftnl_chain_nlmsg_build_payload(batch_.add(NFT_MSG_NEWCHAIN, NLM_F_CREATE, "add chain " + name), c);
+    nftnl_chain_nlmsg_build_payload(
+        batch_.add(NFT_MSG_NEWCHAIN, NLM_F_CREATE, Batch::Describe([n = &name] { return "add chain " + *n; })), c);
     batch_.next();
     nftnl_chain_free(c);
   }
 
   void delete_chain(const std::string& name) {
     auto* c = chain(name);
-    nftnl_chain_nlmsg_build_payload(batch_.add(NFT_MSG_DELCHAIN, 0, "delete chain " + name), c);
+    nftnl_chain_nlmsg_build_payload(
+        batch_.add(NFT_MSG_DELCHAIN, 0, Batch::Describe([n = &name] { return "delete chain " + *n; })), c);
     batch_.next();
     nftnl_chain_free(c);
   }
@@ -127,8 +133,10 @@ class Encoder {
     nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table_.c_str());
     nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, NFPROTO_IPV4);
     if (chain_name) nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain_name->c_str());
-    nftnl_rule_nlmsg_build_payload(
-        batch_.add(NFT_MSG_DELRULE, 0, chain_name ? "flush chain " + *chain_name : "flush table ip " + table_), r);
+    nftnl_rule_nlmsg_build_payload(batch_.add(NFT_MSG_DELRULE, 0, Batch::Describe([chain_name, t = &table_] {
+                                     return chain_name ? "flush chain " + *chain_name : "flush table ip " + *t;
+                                   })),
+                                   r);
     batch_.next();
     nftnl_rule_free(r);
   }
@@ -190,11 +198,11 @@ class Encoder {
         }
         nftnl_set_elem_add(s, e);
       }
-      auto what = end - i == 1 ? fmt::format("add element {} {{ {} : {} }}", map, elements[i].first.to_string(),
-                                             elements[i].second.to_string())
-                               : fmt::format("add {} elements to {} (first {})", end - i, map,
-                                             elements[i].first.to_string());
-      nftnl_set_elems_nlmsg_build_payload(batch_.add(NFT_MSG_NEWSETELEM, NLM_F_CREATE, what), s);
+      auto what = [m = &map, e = &elements, i, end] {
+        return fmt::format("add {} element(s) to {}, first {{ {} : {} }}", end - i, *m, (*e)[i].first.to_string(),
+                           (*e)[i].second.to_string());
+      };
+      nftnl_set_elems_nlmsg_build_payload(batch_.add(NFT_MSG_NEWSETELEM, NLM_F_CREATE, Batch::Describe(what)), s);
       batch_.next();
       nftnl_set_free(s);
     }
@@ -210,8 +218,8 @@ class Encoder {
         nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, bytes.data(), static_cast<std::uint32_t>(bytes.size()));
         nftnl_set_elem_add(s, e);
       }
-      nftnl_set_elems_nlmsg_build_payload(
-          batch_.add(NFT_MSG_DELSETELEM, 0, fmt::format("delete element {} {{ {} }}", map, keys[i].to_string())), s);
+      auto what = [m = &map, k = &keys, i] { return fmt::format("delete element {} {{ {} }}", *m, (*k)[i].to_string()); };
+      nftnl_set_elems_nlmsg_build_payload(batch_.add(NFT_MSG_DELSETELEM, 0, Batch::Describe(what)), s);
       batch_.next();
       nftnl_set_free(s);
     }
@@ -394,41 +402,13 @@ class Encoder {
             .dnat(NFT_REG_1, NFT_REG_2);
         break;
       }
-      case Rule::Kind::kNumgen: {
-        // The anonymous verdict map of `vmap { 0 : goto a, 1 : goto b }`, created in
-        // this transaction and bound to the rule (the kernel frees it with the rule).
-        std::uint32_t id = next_set_id_++;
-        auto* s = nftnl_set_alloc();
-        nftnl_set_set_str(s, NFTNL_SET_TABLE, table_.c_str());
-        nftnl_set_set_str(s, NFTNL_SET_NAME, "__map%d");
-        nftnl_set_set_u32(s, NFTNL_SET_FAMILY, NFPROTO_IPV4);
-        nftnl_set_set_u32(s, NFTNL_SET_FLAGS, NFT_SET_ANONYMOUS | NFT_SET_CONSTANT | NFT_SET_MAP);
-        nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, 0);  // integer
-        nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, 4);
-        nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE, NFT_DATA_VERDICT);
-        nftnl_set_set_u32(s, NFTNL_SET_ID, id);
-        nftnl_set_nlmsg_build_payload(batch_.add(NFT_MSG_NEWSET, NLM_F_CREATE, "add anonymous map of " + chain_name), s);
-        batch_.next();
-        for (std::uint32_t i = 0; i < rule.chains.size(); ++i) {
-          auto* e = nftnl_set_elem_alloc();
-          auto key = native32(i);
-          nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key.data(), 4);
-          nftnl_set_elem_set_u32(e, NFTNL_SET_ELEM_VERDICT, static_cast<std::uint32_t>(NFT_GOTO));
-          nftnl_set_elem_set_str(e, NFTNL_SET_ELEM_CHAIN, rule.chains[i].c_str());
-          nftnl_set_elem_add(s, e);
-        }
-        nftnl_set_elems_nlmsg_build_payload(
-            batch_.add(NFT_MSG_NEWSETELEM, NLM_F_CREATE, "add anonymous map elements of " + chain_name), s);
-        batch_.next();
-        nftnl_set_free(s);
-        r.numgen_random(NFT_REG_1, static_cast<std::uint32_t>(rule.chains.size()))
-            .lookup(NFT_REG_1, "__map%d", id, 4, true, NFT_REG_VERDICT);
+      case Rule::Kind::kNumgen:
+        r.numgen_random(NFT_REG_1, rule.modulus).cmp_u32(NFT_REG_1, NFT_CMP_EQ, 0).verdict(NFT_GOTO, first);
         break;
-      }
       case Rule::Kind::kGoto: r.verdict(NFT_GOTO, first); break;
       case Rule::Kind::kDrop: r.verdict(NF_DROP); break;
     }
-    r.append_to(batch_, fmt::format("add rule {} {}", chain_name, rule.to_string()));
+    r.append_to(batch_, Batch::Describe([c = &chain_name, rr = &rule] { return fmt::format("add rule {} {}", *c, rr->to_string()); }));
   }
 
   Batch& batch_;
@@ -441,6 +421,7 @@ std::vector<std::pair<ElementKey, Verdict>> elements_of(const ElementMap& m) { r
 }  // namespace
 
 Status NftWriter::full_sync(const std::map<std::string, ServiceRules>& all) {
+  auto start = std::chrono::steady_clock::now();
   // What the kernel has now, to delete what is no longer wanted.
   auto chains = netfilter::list_chains(table_);
   if (!chains) return chains.error();
@@ -471,7 +452,8 @@ Status NftWriter::full_sync(const std::map<std::string, ServiceRules>& all) {
   // Empty every existing chain in one message; the maps next. Both are refilled below,
   // in this same transaction.
   enc.flush(nullptr);
-  for (const auto& c : kFixedChains) enc.add_chain(c.name, &c);
+  const std::vector<std::string> fixed_names(fixed_chains.begin(), fixed_chains.end());
+  for (const auto& c : kFixedChains) enc.add_chain(*std::find(fixed_names.begin(), fixed_names.end(), c.name), &c);
   for (const auto& m : maps) enc.add_map(m, map_has_ip(m));
   for (const auto& m : maps) enc.flush_set(m);
   for (const auto& [name, timeout] : wanted_sets) enc.add_affinity_set(name, timeout);
@@ -484,12 +466,19 @@ Status NftWriter::full_sync(const std::map<std::string, ServiceRules>& all) {
   }
   enc.add_fixed_rules();
   for (const auto& [name, rules] : wanted_chains) enc.add_rules(name, *rules);
-  enc.add_elements(kServiceIps, elements_of(service_ips));
-  enc.add_elements(kServiceNodeports, elements_of(service_nodeports));
-  enc.add_elements(kNoEndpointServices, elements_of(no_endpoint_services));
-  enc.add_elements(kNoEndpointNodeports, elements_of(no_endpoint_nodeports));
+  // Named: the error descriptions refer to them until the commit.
+  const auto ips = elements_of(service_ips), nodeports = elements_of(service_nodeports),
+             no_ips = elements_of(no_endpoint_services), no_nodeports = elements_of(no_endpoint_nodeports);
+  enc.add_elements(kServiceIps, ips);
+  enc.add_elements(kServiceNodeports, nodeports);
+  enc.add_elements(kNoEndpointServices, no_ips);
+  enc.add_elements(kNoEndpointNodeports, no_nodeports);
   last_messages_ = batch.size();
-  if (auto s = batch.commit(); !s) return make_error(fmt::format("table ip {}: {}", table_, s.error().message));
+  auto encoded = std::chrono::steady_clock::now();
+  auto s = batch.commit();
+  last_encode_ms_ = std::chrono::duration<double, std::milli>(encoded - start).count();
+  last_commit_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - encoded).count();
+  if (!s) return make_error(fmt::format("table ip {}: {}", table_, s.error().message));
   return Ok{};
 }
 

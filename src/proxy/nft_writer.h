@@ -47,10 +47,15 @@ class NftWriter {
   const std::string& table() const { return table_; }
   // Size of the last transaction, for logs.
   std::size_t last_messages() const { return last_messages_; }
+  // Of the last full sync: reading the kernel's chains and sets and encoding the
+  // messages, then the kernel's transaction.
+  double last_encode_ms() const { return last_encode_ms_; }
+  double last_commit_ms() const { return last_commit_ms_; }
 
  private:
   std::string table_;
   std::size_t last_messages_ = 0;
+  double last_encode_ms_ = 0, last_commit_ms_ = 0;
 };
 
 }  // namespace kscratch::proxy

@@ -13,6 +13,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,25 +33,34 @@ class Batch {
   // libnftnl's *_nlmsg_build_payload; `what` describes it in errors. Call next() after
   // the payload is built. The header stays valid until the next add().
   nlmsghdr* add(std::uint16_t type, std::uint16_t flags, std::string what);
+  // The same with a description made only if the kernel refuses the message (a large
+  // sync has 100,000 messages): whatever it refers to must outlive commit().
+  using Describe = std::function<std::string()>;
+  nlmsghdr* add(std::uint16_t type, std::uint16_t flags, Describe what);
   void next();
 
   // Messages added so far (not counting the batch begin and end).
   std::size_t size() const { return what_.size(); }
-  std::size_t bytes() const { return used_; }
+  std::size_t bytes() const;
   bool empty() const { return what_.empty(); }
 
   // Sends the transaction and collects the kernel's answers. A batch is committed once.
   Status commit();
 
  private:
-  void reserve(std::size_t extra);
+  // Room for the next message. The batch is a list of chunks sent with one sendmsg
+  // (an iovec each): growing never copies or zero-fills what is already written.
+  char* reserve(std::size_t room);
 
+  struct Chunk {
+    std::unique_ptr<char[]> data;
+    std::size_t size = 0, used = 0;
+  };
   std::uint8_t family_;
-  std::vector<char> buffer_;
-  std::size_t used_ = 0;
+  std::vector<Chunk> chunks_;
   std::uint32_t first_seq_;
   std::uint32_t seq_;
-  std::vector<std::string> what_;  // index: seq - first_seq_ - 1
+  std::vector<Describe> what_;  // index: seq - first_seq_ - 1
   bool committed_ = false;
 };
 

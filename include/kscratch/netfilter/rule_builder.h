@@ -53,6 +53,7 @@ class RuleBuilder {
 
   // Appends the rule to its chain in the batch.
   void append_to(Batch& batch, std::string what);
+  void append_to(Batch& batch, Batch::Describe what);
 
  private:
   void add(const char* name, void* expr);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 
 namespace json = boost::json;
 using namespace kscratch::proxy;
@@ -108,4 +109,41 @@ TEST_CASE("the writer programs, patches and reconciles a real table", "[proxy][n
 
   REQUIRE(NftWriter::delete_table(table).ok());
   CHECK_FALSE(netfilter::table_exists(table).value());
+}
+
+// Not run by default (`kscratch-unit-proxy "[perf]"`): the full sync of 10,000 services
+// of 3 endpoints, split into the model, the encoding and the kernel's transaction.
+TEST_CASE("full sync of 10,000 services", "[.][perf][proxy][root]") {
+  if (::geteuid() != 0) return;
+  auto table = fmt::format("kscratch-unit-proxy-perf-{}", ::getpid());
+  struct Cleanup {
+    std::string table;
+    ~Cleanup() { (void)NftWriter::delete_table(table); }
+  } cleanup{table};
+  using Clock = std::chrono::steady_clock;
+  auto start = Clock::now();
+  std::map<std::string, ServiceRules> all;
+  for (int i = 0; i < 10000; ++i) {
+    auto ip = [&](int n) { return ipv4_string((10u << 24 | 42u << 16 | 128u << 8) + static_cast<std::uint32_t>(n)); };
+    std::vector<std::string> eps = {ip(3 * i), ip(3 * i + 1), ip(3 * i + 2)};
+    auto svc = parse_service(json::parse(fmt::format(
+        R"({{"metadata":{{"namespace":"perf","name":"svc-{}"}},"spec":{{"clusterIP":"{}","ports":[{{"name":"http","port":80}}]}}}})",
+        i, ipv4_string((10u << 24 | 43u << 16) + 300u + static_cast<std::uint32_t>(i)))).as_object());
+    json::array endpoints;
+    for (const auto& e : eps) endpoints.push_back(json::object{{"addresses", json::array{e.c_str()}}});
+    json::object slice{{"ports", json::parse(R"([{"name":"http","port":8080}])")}, {"endpoints", endpoints}};
+    all[fmt::format("perf/svc-{}", i)] =
+        build_service_rules(svc, {parse_endpoint_slice(slice)}, {"node", Cidr::parse("10.42.0.0/16")});
+  }
+  auto model = Clock::now();
+  NftWriter writer(table);
+  REQUIRE(writer.full_sync(all).ok());
+  auto first = Clock::now();
+  WARN(fmt::format("first: read+encode {:.0f} ms, kernel {:.0f} ms", writer.last_encode_ms(), writer.last_commit_ms()));
+  REQUIRE(writer.full_sync(all).ok());
+  auto second = Clock::now();
+  WARN(fmt::format("second: read+encode {:.0f} ms, kernel {:.0f} ms", writer.last_encode_ms(), writer.last_commit_ms()));
+  auto ms = [](Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); };
+  WARN(fmt::format("model {:.0f} ms; full sync into an empty table {:.0f} ms, into the populated table {:.0f} ms; {} messages",
+                   ms(model - start), ms(first - model), ms(second - first), writer.last_messages()));
 }
