@@ -63,6 +63,7 @@ dns::DnsOptions dns_options(const ServerConfig& c, const std::string& node_name)
   o.port = static_cast<std::uint16_t>(c.dns_port);
   o.cluster_dns = c.node.cluster_dns;
   o.cluster_domain = c.node.cluster_domain;
+  o.resolv_conf = c.dns_resolv_conf;
   o.node_name = node_name;
   return o;
 }

@@ -54,10 +54,15 @@ std::string describe(const std::vector<Upstream>& upstreams) {
 }
 
 asio::awaitable<void> keep_upstreams(Forwarder& forwarder, const DnsOptions& options) {
-  for (;;) {
+  for (bool first = true;; first = false) {
     auto upstreams = upstreams_for(options);
-    if (upstreams != forwarder.upstreams()) {
-      log::info(kLog, "forwarding names outside {} to {}", options.cluster_domain, describe(upstreams));
+    if (upstreams != forwarder.upstreams() || first) {
+      if (upstreams.empty()) {
+        log::warn(kLog, "no nameserver to forward to (from {}): names outside {} get SERVFAIL",
+                  options.upstreams.empty() ? options.resolv_conf.string() : "--upstreams", options.cluster_domain);
+      } else {
+        log::info(kLog, "forwarding names outside {} to {}", options.cluster_domain, describe(upstreams));
+      }
       forwarder.set_upstreams(std::move(upstreams));
     }
     co_await runtime::sleep_for(kRereadResolvConf);

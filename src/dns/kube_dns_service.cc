@@ -60,36 +60,40 @@ bool mend(json::object& current, const json::object& desired, const std::vector<
   return changed;
 }
 
-// Creates the object, or mends `paths` of the one there. Failures are logged: the next
-// round tries again.
-asio::awaitable<void> ensure(client::Client& client, const client::Kind& kind, const json::object& desired,
+// Creates the object, or mends `paths` of the one there; false on a failure (logged), which
+// the next round, soon, tries again.
+asio::awaitable<bool> ensure(client::Client& client, const client::Kind& kind, const json::object& desired,
                              const std::vector<std::string>& paths, const std::string& what) {
   std::string ns = kNamespace, name = kName;
   auto existing = co_await client.get(kind, ns, name);
   if (!existing) {
     if (!existing.error().not_found()) {
       log::warn(kLog, "cannot read {}: {}", what, existing.error().message);
-      co_return;
+      co_return false;
     }
     auto created = co_await client.create(kind, ns, desired);
     if (created) {
       log::info(kLog, "created {}", what);
     } else if (!created.error().already_exists()) {
-      log::warn(kLog, "cannot create {}: {}", what, created.error().message);
+      // At start-up kube-system may not exist yet: not worth a warning.
+      log::at(created.error().not_found() ? log::Level::debug : log::Level::warning, kLog, "cannot create {}: {}",
+              what, created.error().message);
+      co_return false;
     }
-    co_return;
+    co_return true;
   }
   json::object current = std::move(*existing);
-  if (!mend(current, desired, paths)) co_return;
+  if (!mend(current, desired, paths)) co_return true;
   auto updated = co_await client.update(kind, current);
   if (updated) {
     log::info(kLog, "updated {}", what);
   } else {
     log::warn(kLog, "cannot update {}: {}", what, updated.error().message);
   }
+  co_return updated.ok();
 }
 
-asio::awaitable<void> reconcile(client::Client& client, const KubeDnsTarget& target) {
+asio::awaitable<bool> reconcile(client::Client& client, const KubeDnsTarget& target) {
   std::string ns = kNamespace, name = kName;
   auto service = co_await client.get(client::kinds::services, ns, name);
   if (service) {
@@ -104,15 +108,17 @@ asio::awaitable<void> reconcile(client::Client& client, const KubeDnsTarget& tar
   json::object desired_service = kube_dns_service(target);
   std::vector<std::string> service_paths = {"spec.ports"};
   std::string service_what = "Service kube-system/kube-dns";
-  co_await ensure(client, client::kinds::services, desired_service, service_paths, service_what);
+  bool service_ok = co_await ensure(client, client::kinds::services, desired_service, service_paths, service_what);
   json::object desired_endpoints = kube_dns_endpoints(target);
   std::vector<std::string> endpoints_paths = {"subsets"};
   std::string endpoints_what = "Endpoints kube-system/kube-dns";
-  co_await ensure(client, client::kinds::endpoints, desired_endpoints, endpoints_paths, endpoints_what);
+  bool endpoints_ok =
+      co_await ensure(client, client::kinds::endpoints, desired_endpoints, endpoints_paths, endpoints_what);
   json::object desired_slice = kube_dns_endpoint_slice(target);
   std::vector<std::string> slice_paths = {"addressType", "endpoints", "ports"};
   std::string slice_what = "EndpointSlice kube-system/kube-dns";
-  co_await ensure(client, client::kinds::endpointslices, desired_slice, slice_paths, slice_what);
+  bool slice_ok = co_await ensure(client, client::kinds::endpointslices, desired_slice, slice_paths, slice_what);
+  co_return service_ok && endpoints_ok && slice_ok;
 }
 
 }  // namespace
@@ -160,8 +166,11 @@ json::object kube_dns_endpoint_slice(const KubeDnsTarget& t) {
 
 asio::awaitable<void> maintain_kube_dns(client::Client& client, KubeDnsTarget target, std::chrono::seconds interval) {
   for (;;) {
-    co_await reconcile(client, target);
-    co_await runtime::sleep_for(interval);
+    bool ok = co_await reconcile(client, target);
+    // A failure (kube-system not there yet, at the server's start) is retried within a second.
+    std::chrono::steady_clock::duration wait = ok ? std::chrono::steady_clock::duration(interval)
+                                                  : std::chrono::seconds(1);
+    co_await runtime::sleep_for(wait);
   }
 }
 

@@ -39,6 +39,7 @@ struct ServerConfig {
   // The cluster DNS server: on the node IP unless set; port 0 turns it off.
   std::string dns_bind_address;
   int dns_port = 53;
+  std::filesystem::path dns_resolv_conf = "/etc/resolv.conf";  // where other names go
   std::chrono::seconds node_monitor_grace_period{40};
   StoreConfig store;
   std::chrono::seconds shutdown_timeout{30};

@@ -8,7 +8,7 @@ Parsed<ServerConfig> parse_server(const std::vector<std::string>& args) {
   ServerConfig c;
   po::options_description d("Flags");
   add_common(d, c.verbosity, c.shutdown_timeout);
-  std::string data_dir = c.data_dir, kubeconfig = c.write_kubeconfig;
+  std::string data_dir = c.data_dir, kubeconfig = c.write_kubeconfig, dns_resolv_conf = c.dns_resolv_conf;
   long interval = c.store.compaction_interval.count(), window = c.store.keep_window.count();
   long grace = c.node_monitor_grace_period.count();
   NodeFlags node_flags;
@@ -30,6 +30,8 @@ Parsed<ServerConfig> parse_server(const std::vector<std::string>& args) {
      "Address the cluster DNS server listens on (default: the node IP)")
     ("dns-port", po::value(&c.dns_port)->default_value(c.dns_port)->value_name("PORT"),
      "Port of the cluster DNS server, UDP and TCP (0: no cluster DNS)")
+    ("dns-resolv-conf", po::value(&dns_resolv_conf)->default_value(dns_resolv_conf)->value_name("FILE"),
+     "The nameservers cluster DNS forwards names outside the cluster domain to")
     ("node-monitor-grace-period", po::value(&grace)->default_value(grace)->value_name("SECONDS"),
      "How long a node may stop renewing its lease before it is marked NotReady")
     ("compaction-interval", po::value(&interval)->default_value(interval)->value_name("SECONDS"),
@@ -61,6 +63,7 @@ Parsed<ServerConfig> parse_server(const std::vector<std::string>& args) {
         }
         c.data_dir = data_dir;
         c.write_kubeconfig = kubeconfig;
+        c.dns_resolv_conf = dns_resolv_conf;
         c.store.compaction_interval = std::chrono::seconds(interval);
         c.store.keep_window = std::chrono::seconds(window);
         return c;

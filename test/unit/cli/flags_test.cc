@@ -67,15 +67,17 @@ TEST_CASE("cluster DNS flags: the kube-dns address and domain for pods, and wher
   CHECK(c->node.cluster_domain == "cluster.local");
   CHECK(c->dns_bind_address.empty());  // the node IP
   CHECK(c->dns_port == 53);
+  CHECK(c->dns_resolv_conf == "/etc/resolv.conf");
 
   auto q = parse_server({"--cluster-dns", "10.43.0.53", "--cluster-domain", "k.test.", "--dns-port", "0",
-                         "--dns-bind-address", "127.0.0.1"});
+                         "--dns-bind-address", "127.0.0.1", "--dns-resolv-conf", "/tmp/r.conf"});
   auto* d = as<ServerConfig>(q);
   REQUIRE(d);
   CHECK(d->node.cluster_dns == "10.43.0.53");
   CHECK(d->node.cluster_domain == "k.test");
   CHECK(d->dns_port == 0);
   CHECK(d->dns_bind_address == "127.0.0.1");
+  CHECK(d->dns_resolv_conf == "/tmp/r.conf");
 
   auto a = parse_agent({"--server", "https://s:6443", "--token", "T", "--cluster-dns", "10.43.0.11",
                         "--cluster-domain", "example.internal"});
