@@ -71,6 +71,9 @@ void Server::bind(const std::string& address, std::uint16_t port) {
     udp::endpoint udp_at(ip, bound_port_);
     udp_.open(udp_at.protocol());
     udp_.bind(udp_at);
+    // Answers from the cache are sent with a plain send_to: never wait on a full socket
+    // buffer (the datagram is dropped, as the network may drop it anyway).
+    udp_.non_blocking(true);
   } catch (const boost::system::system_error& e) {
     tcp_.close(ec);
     udp_.close(ec);
