@@ -63,6 +63,17 @@ spec:
   selector: {app: nothing-here}
   ports: [{port: 80, targetPort: 8080}]
 ---
+# Endpoints that stay in rotation whatever the probes say: what the restart check uses,
+# since a restarted kubelet re-runs every readiness probe (pods are briefly not ready,
+# as upstream's), which is a change of the service, not of the proxy.
+apiVersion: v1
+kind: Service
+metadata: {name: web-all}
+spec:
+  selector: {app: web}
+  publishNotReadyAddresses: true
+  ports: [{port: 80, targetPort: 8080}]
+---
 apiVersion: v1
 kind: Pod
 metadata: {name: client}
@@ -82,6 +93,7 @@ wait_until 30 "3 ready endpoints" sh -c "[ \$(kubectl get endpointslices -l kube
 CLUSTER_IP=$(kubectl get svc web -o jsonpath='{.spec.clusterIP}')
 NODE_PORT=$(kubectl get svc web -o jsonpath='{.spec.ports[0].nodePort}')
 EMPTY_IP=$(kubectl get svc empty -o jsonpath='{.spec.clusterIP}')
+ALL_IP=$(kubectl get svc web-all -o jsonpath='{.spec.clusterIP}')
 NODE_IP=$(kubectl get node "$NODE" -o jsonpath='{.status.addresses[?(@.type=="InternalIP")].address}')
 [[ $CLUSTER_IP == 10.43.* && $NODE_PORT -ge 30000 && -n $NODE_IP && $NODE_IP != 127.* ]] ||
   fail "service web: clusterIP '$CLUSTER_IP', nodePort '$NODE_PORT', node IP '$NODE_IP'"
@@ -144,15 +156,15 @@ for want in 'map service-ips' 'map no-endpoint-services' 'chain nat-prerouting' 
   grep -qF -- "$want" <<<"$OUT" || fail "no '$want' in table ip $TABLE: $OUT"
 done
 
-# load LOG: requests to the ClusterIP every 20 ms until $WORK/stop-load exists; each line
-# "<ms> <pod>" or "<ms> FAILED".
+# load LOG [IP]: requests to the ClusterIP (or IP) every 20 ms until $WORK/stop-load
+# exists; each line "<ms> <pod>" or "<ms> FAILED".
 load() {
-  local log=$1
+  local log=$1 ip=${2:-$CLUSTER_IP}
   rm -f "$WORK/stop-load"
   : >"$log"
   (
     while [[ ! -e $WORK/stop-load ]]; do
-      answer=$(curl -fsS --max-time 2 "http://$CLUSTER_IP/" 2>/dev/null) || answer=FAILED
+      answer=$(curl -fsS --max-time 2 "http://$ip/" 2>/dev/null) || answer=FAILED
       echo "$(date +%s%3N) $answer" >>"$log"
       sleep 0.02
     done
@@ -203,7 +215,8 @@ rotation_after "$WORK/probe-load" "$changed" "$REMAINING" "readiness failure"
 
 echo "== a restart of kscratch drops no request"
 syncs=$(grep -c 'proxy\] full sync' "$WORK/server.log")
-load "$WORK/restart-load"
+wait_until 10 "web-all answers" curl -fsS --max-time 2 "http://$ALL_IP/"
+load "$WORK/restart-load" "$ALL_IP"
 sleep 1
 node_restart_server "$K"
 wait_until 30 "the restarted proxy's full sync" sh -c "[ \$(grep -c 'proxy\] full sync' $WORK/server.log) -gt $syncs ]"
