@@ -64,7 +64,7 @@ ApiServer::~ApiServer() = default;
 boost::asio::awaitable<void> ApiServer::run() {
   co_await impl_->api.ensure_defaults();
   std::vector<boost::asio::awaitable<void>> tasks;
-  tasks.push_back(impl_->api.run_namespace_cache());
+  tasks.push_back(impl_->api.run_caches());
   tasks.push_back(impl_->server.run());
   co_await runtime::run_together(std::move(tasks));
 }

@@ -1,5 +1,7 @@
 #include "api.h"
 
+#include "kscratch/runtime/together.h"
+
 #include "kscratch/util/log.h"
 
 #include <fmt/format.h>
@@ -184,8 +186,11 @@ asio::awaitable<void> Api::ensure_defaults() {
 
 // The `kubernetes` Service in default, at the first service IP, pointing at this server,
 // as upstream's apiserver maintains it.
-asio::awaitable<void> Api::run_namespace_cache() {
-  co_await namespace_cache_.run(*store_, key_prefix(*find_resource("", "v1", "namespaces"), ""));
+asio::awaitable<void> Api::run_caches() {
+  std::vector<asio::awaitable<void>> tasks;
+  tasks.push_back(namespace_cache_.run(*store_, key_prefix(*find_resource("", "v1", "namespaces"), "")));
+  tasks.push_back(service_cache_.run(*store_, key_prefix(*find_resource("", "v1", "services"), "")));
+  co_await runtime::run_together(std::move(tasks));
 }
 
 asio::awaitable<void> Api::ensure_kubernetes_service() {

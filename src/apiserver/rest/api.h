@@ -50,8 +50,9 @@ class Api : public http::Handler {
   asio::awaitable<void> ensure_defaults();
   asio::awaitable<void> ensure_kubernetes_service();
   bool ready() const { return ready_; }
-  // Keeps the namespace cache of NamespaceLifecycle admission until the store closes.
-  asio::awaitable<void> run_namespace_cache();
+  // Keeps the namespace cache of NamespaceLifecycle admission and the Service address
+  // cache current until the store closes.
+  asio::awaitable<void> run_caches();
 
  private:
   std::optional<http::Response> serve_static(const http::Request& req) const;
@@ -105,6 +106,7 @@ class Api : public http::Handler {
   bool ready_ = false;
   ServiceAllocations in_flight_;
   NamespaceCache namespace_cache_;
+  ServiceAllocationCache service_cache_;
 };
 
 // discovery.cc

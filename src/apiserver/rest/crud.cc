@@ -366,13 +366,15 @@ asio::awaitable<Outcome> Api::create_object(const Resource& r, const RequestInfo
   in_flight_.ips.insert(mine.ips.begin(), mine.ips.end());
   in_flight_.node_ports.insert(mine.node_ports.begin(), mine.node_ports.end());
   auto stored = to_stored(o);
-  auto created = co_await store_->create(object_key(r, info.namespace_, name), std::move(stored));
+  auto key = object_key(r, info.namespace_, name);
+  auto created = co_await store_->create(key, std::move(stored));
   for (auto ip : mine.ips) in_flight_.ips.erase(ip);
   for (auto port : mine.node_ports) in_flight_.node_ports.erase(port);
   if (!created) {
     if (created.error() == store::Errc::already_exists) co_return already_exists(r, name);
     co_return internal(created.error().message());
   }
+  if (r.kind == "Service") service_cache_.record(key, created->revision, o);
   child_object(o, "metadata")["resourceVersion"] = std::to_string(created->revision);
   co_return Reply{201, std::move(o), std::move(warnings)};
 }
@@ -449,6 +451,7 @@ asio::awaitable<Outcome> Api::guaranteed_update(const Resource& r, const Request
       co_return internal(written.error().message());
     }
     child_object(updated, "metadata")["resourceVersion"] = std::to_string(written->revision);
+    if (allocates) service_cache_.record(key, written->revision, updated);
     if (info.subresource == "scale") co_return Reply{200, to_scale(updated), {}};
     co_return Reply{200, std::move(updated), {}};
   }

@@ -166,8 +166,59 @@ std::optional<ApiError> allocate_service(const Resource& r, json::object& servic
   return std::nullopt;
 }
 
+void ServiceAllocationCache::count(const ServiceAllocations& a, int delta) {
+  for (auto ip : a.ips) {
+    if ((ip_holders_[ip] += delta) <= 0) ip_holders_.erase(ip);
+  }
+  for (auto port : a.node_ports) {
+    if ((node_port_holders_[port] += delta) <= 0) node_port_holders_.erase(port);
+  }
+}
+
+void ServiceAllocationCache::put(const std::string& name, store::Revision revision, const json::object& service) {
+  auto& held = services_[name];
+  if (held.revision > revision) return;  // a write recorded already is newer
+  count(held.taken, -1);
+  held.revision = revision;
+  held.taken = {};
+  held.taken.add(service);
+  count(held.taken, +1);
+}
+
+void ServiceAllocationCache::remove(const std::string& name, store::Revision revision) {
+  auto it = services_.find(name);
+  if (it == services_.end() || it->second.revision > revision) return;
+  count(it->second.taken, -1);
+  services_.erase(it);
+}
+
+void ServiceAllocationCache::clear() {
+  services_.clear();
+  ip_holders_.clear();
+  node_port_holders_.clear();
+}
+
+void ServiceAllocationCache::record(const std::string& key, store::Revision revision, const json::object& service) {
+  // The watch has delivered this write (or a later one) already.
+  if (!synced() || revision <= seen() || key.rfind(prefix(), 0) != 0) return;
+  put(key.substr(prefix().size()), revision, service);
+}
+
+std::optional<ServiceAllocations> ServiceAllocationCache::allocations() const {
+  if (!synced()) return std::nullopt;
+  ServiceAllocations out;
+  for (auto& [ip, _] : ip_holders_) out.ips.insert(out.ips.end(), ip);
+  for (auto& [port, _] : node_port_holders_) out.node_ports.insert(out.node_ports.end(), port);
+  return out;
+}
+
 asio::awaitable<ServiceAllocations> Api::service_allocations() {
   ServiceAllocations used = in_flight_;
+  if (auto cached = service_cache_.allocations()) {
+    used.ips.insert(cached->ips.begin(), cached->ips.end());
+    used.node_ports.insert(cached->node_ports.begin(), cached->node_ports.end());
+    co_return used;
+  }
   const Resource* services = find_resource("", "v1", "services");
   auto listed = co_await store_->list(key_prefix(*services, ""));
   if (listed) {
