@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the example's image, kscratch.local/hello:1.0, from Debian's busybox-static
 # (umoci), and saves it as a docker-archive tarball (skopeo) for a node's air-gap images
-# directory: a web server on :8080 answering "hello from <pod name>".
+# directory: a web server on :8080 answering "hello from <pod name> on <node name>" (the
+# node from the NODE_NAME variable the example sets through the downward API).
 #
 #   scripts/build-example-image.sh OUT.tar
 set -euo pipefail
@@ -22,7 +23,7 @@ for tool in sh cat echo sleep httpd wget hostname env ls ps kill; do ln -s busyb
 cat >"$root/bin/hello" <<'SCRIPT'
 #!/bin/sh
 # The page names the pod that served it, so load balancing shows.
-echo "hello from $(hostname)" >/tmp/index.html
+echo "hello from $(hostname) on ${NODE_NAME:-an unknown node}" >/tmp/index.html
 exec httpd -f -p 8080 -h /tmp
 SCRIPT
 chmod 755 "$root/bin/hello"

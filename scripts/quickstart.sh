@@ -1,56 +1,121 @@
 #!/usr/bin/env bash
 # One command to a single-node cluster running example-deployment.yaml.
 #
-# Builds kscratch and the example's image (from busybox-static, into the node's air-gap
-# images directory: no registry needed), starts `kscratch server` (control plane and local
-# agent) in the background, applies the example with the real kubectl and waits for its
-# pods to run, then asks each for its page on its pod IP. (Reaching them through the
-# Service needs the proxy, which is next; see README.md.) Run twice, it reuses the
-# running server. scripts/kscratch-killall.sh stops everything.
+# Installs dependencies, builds kscratch and the example's image (from busybox-static,
+# into the node's air-gap images directory: no registry needed), starts `kscratch server`
+# (control plane and local agent) in the background, waits for the node to be Ready,
+# applies the example with the real kubectl (or `kscratch kubectl` without one), waits for
+# the rollout, then sends 10 requests to the Service's ClusterIP and 10 to its NodePort and
+# shows which pod answered each. Exits 0 only when at least 2 different pods answered.
+# Run twice, it reuses the running server. scripts/kscratch-killall.sh stops everything.
+#
+#   sudo scripts/quickstart.sh
+#
+# Settings (environment): KSCRATCH_DATA_DIR (/var/lib/kscratch), KSCRATCH_LOG
+# (/var/log/kscratch.log), KSCRATCH_KUBECONFIG (/etc/kscratch/kubeconfig.yaml),
+# KSCRATCH_SERVER_FLAGS (more `kscratch server` flags), NO_BUILD=1 with KSCRATCH=PATH
+# to use a binary as it is (the tests do).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DATA=${KSCRATCH_DATA_DIR:-/var/lib/kscratch}
 LOG=${KSCRATCH_LOG:-/var/log/kscratch.log}
 KUBECONFIG_FILE=${KSCRATCH_KUBECONFIG:-/etc/kscratch/kubeconfig.yaml}
+KSCRATCH=${KSCRATCH:-build/kscratch}
+read -r -a SERVER_FLAGS <<<"${KSCRATCH_SERVER_FLAGS:-}"
 export KUBECONFIG=$KUBECONFIG_FILE
 
 step() { printf '==> %s\n' "$*"; }
-die() { printf 'quickstart: %s\n' "$*" >&2; exit 1; }
+die() {
+  printf 'quickstart: %s\n' "$*" >&2
+  printf 'quickstart: the server log is %s\n' "$LOG" >&2
+  exit 1
+}
+# Waits up to $1 seconds for a command to succeed.
+wait_for() {
+  local seconds=$1
+  shift
+  for _ in $(seq $((seconds * 5))); do
+    "$@" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  return 1
+}
 
-step "installing dependencies"
-scripts/install-deps.sh >/dev/null
-step "building (build/kscratch)"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build -j"$(nproc)" --target kscratch >/dev/null
+[[ $EUID -eq 0 ]] || die "run as root (containers, network namespaces and nftables need it)"
 
-step "building the example image (kscratch.local/hello:1.0) into $DATA/agent/images"
-mkdir -p "$DATA/agent/images"
-scripts/build-example-image.sh "$DATA/agent/images/hello.tar"
+if [[ -z ${NO_BUILD:-} ]]; then
+  step "installing dependencies (scripts/install-deps.sh)"
+  scripts/install-deps.sh >/dev/null
+  step "building $KSCRATCH (a few minutes the first time)"
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build build -j"$(nproc)" --target kscratch >/dev/null
+fi
+[[ -x $KSCRATCH ]] || die "$KSCRATCH is not built"
 
-if pgrep -f "build/kscratch server" >/dev/null; then
-  step "kscratch server is already running"
+IMAGE_TAR=$DATA/agent/images/hello.tar
+if [[ -s $IMAGE_TAR ]]; then
+  step "the example image is in $IMAGE_TAR"
+else
+  step "building the example image (kscratch.local/hello:1.0) into $IMAGE_TAR"
+  mkdir -p "$(dirname "$IMAGE_TAR")"
+  scripts/build-example-image.sh "$IMAGE_TAR"
+fi
+
+KUBECTL=(kubectl)
+command -v kubectl >/dev/null || KUBECTL=("$KSCRATCH" kubectl)
+if "${KUBECTL[@]}" get --raw /readyz >/dev/null 2>&1; then
+  step "kscratch server is already running (KUBECONFIG=$KUBECONFIG_FILE)"
 else
   step "starting kscratch server (data in $DATA, log in $LOG)"
-  nohup build/kscratch server --data-dir "$DATA" --write-kubeconfig "$KUBECONFIG_FILE" >"$LOG" 2>&1 &
+  mkdir -p "$(dirname "$LOG")"
+  nohup "$KSCRATCH" server --data-dir "$DATA" --write-kubeconfig "$KUBECONFIG_FILE" "${SERVER_FLAGS[@]}" \
+    >>"$LOG" 2>&1 &
+  wait_for 30 "${KUBECTL[@]}" get --raw /readyz || die "the API server did not become ready"
 fi
-KUBECTL="kubectl"
-command -v kubectl >/dev/null || KUBECTL="build/kscratch kubectl"
-for _ in $(seq 100); do
-  $KUBECTL get --raw /readyz >/dev/null 2>&1 && break
-  sleep 0.1
-done
-$KUBECTL get --raw /readyz >/dev/null 2>&1 || die "the API server did not become ready; see $LOG"
 
-step "kubectl apply -f example-deployment.yaml"
-$KUBECTL apply -f example-deployment.yaml
-step "waiting for the Deployment's pods"
-$KUBECTL rollout status deployment/hello --timeout=120s || die "the pods did not become ready; see $LOG"
-step "kubectl get deploy,pods -o wide"
-$KUBECTL get deploy,pods -o wide
-step "each pod answers on its pod IP"
-for ip in $($KUBECTL get pods -l app=hello -o jsonpath='{.items[*].status.podIP}'); do
-  printf '%s: %s\n' "$ip" "$(curl -fsS --max-time 5 "http://$ip:8080/")"
-done
+step "waiting for the node to be Ready"
+node_ready() {
+  "${KUBECTL[@]}" get nodes -o jsonpath='{.items[*].status.conditions[?(@.type=="Ready")].status}' | grep -qw True
+}
+wait_for 60 node_ready || die "no node became Ready"
+"${KUBECTL[@]}" get nodes -o wide
+
+step "${KUBECTL[*]} apply -f example-deployment.yaml"
+"${KUBECTL[@]}" apply -f example-deployment.yaml
+step "waiting for the rollout"
+"${KUBECTL[@]}" rollout status deployment/hello --timeout=120s || die "the pods did not become ready"
+step "${KUBECTL[*]} get pods -o wide; get svc"
+"${KUBECTL[@]}" get pods -l app=hello -o wide
+"${KUBECTL[@]}" get svc hello
+
+CLUSTER_IP=$("${KUBECTL[@]}" get svc hello -o jsonpath='{.spec.clusterIP}')
+PORT=$("${KUBECTL[@]}" get svc hello -o jsonpath='{.spec.ports[0].port}')
+NODE_PORT=$("${KUBECTL[@]}" get svc hello -o jsonpath='{.spec.ports[0].nodePort}')
+# The NodePort answers on the node's own addresses (not 127.0.0.1, as upstream's
+# nftables proxy).
+NODE_IP=$("${KUBECTL[@]}" get nodes -o jsonpath='{.items[0].status.addresses[?(@.type=="InternalIP")].address}')
+
+# The endpoints reach the proxy's rules a moment after the pods turn Ready.
+wait_for 10 curl -fsS --max-time 2 "http://$CLUSTER_IP:$PORT/" || die "the ClusterIP $CLUSTER_IP:$PORT does not answer"
+
+declare -A answered=()
+ask() {
+  local what=$1 url=$2 reply
+  step "10 requests to the $what ($url)"
+  for i in $(seq 10); do
+    if reply=$(curl -fsS --max-time 5 "$url"); then
+      printf '  %2d  %s\n' "$i" "$reply"
+      answered[$reply]=1
+    else
+      printf '  %2d  (no answer)\n' "$i"
+    fi
+  done
+}
+ask "ClusterIP" "http://$CLUSTER_IP:$PORT/"
+ask "NodePort" "http://$NODE_IP:$NODE_PORT/"
+
 echo
-echo "The cluster is up (KUBECONFIG=$KUBECONFIG_FILE); scripts/kscratch-killall.sh stops it."
+((${#answered[@]} >= 2)) || die "only ${#answered[@]} pod(s) answered; the Service should spread requests over 3"
+echo "${#answered[@]} pods answered. The cluster is up (KUBECONFIG=$KUBECONFIG_FILE);"
+echo "scripts/kscratch-killall.sh stops it."
