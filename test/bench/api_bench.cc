@@ -368,18 +368,7 @@ int api_bench(const std::vector<std::string>& args) {
     fmt::print(stderr, "kscratch-bench api: --clients, --seconds and --lists must be positive\n");
     return 2;
   }
-  auto config = pki::read_kubeconfig(o.kubeconfig);
-  if (!config) {
-    fmt::print(stderr, "kscratch-bench api: {}\n", config.error().message);
-    return 1;
-  }
-  try {
-    ApiBench bench(o, *config);
-    return bench.run();
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "kscratch-bench api: {}\n", e.what());
-    return 1;
-  }
+  return run_against_cluster<ApiBench>("api", o);
 }
 
 }  // namespace kscratch::bench

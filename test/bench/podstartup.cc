@@ -498,18 +498,7 @@ int podstartup_bench(const std::vector<std::string>& args) {
     return 2;
   }
   if (o.namespace_.empty()) o.namespace_ = fmt::format("kscratch-podstartup-{}", ::getpid());
-  auto config = pki::read_kubeconfig(o.kubeconfig);
-  if (!config) {
-    fmt::print(stderr, "kscratch-bench podstartup: {}\n", config.error().message);
-    return 1;
-  }
-  try {
-    PodStartupBench bench(o, *config);
-    return bench.run();
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "kscratch-bench podstartup: {}\n", e.what());
-    return 1;
-  }
+  return run_against_cluster<PodStartupBench>("podstartup", o);
 }
 
 }  // namespace kscratch::bench

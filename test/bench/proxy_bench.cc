@@ -373,18 +373,7 @@ int proxy_bench(const std::vector<std::string>& args) {
     fmt::print(stderr, "kscratch-bench proxy: no --table, and not exactly one agent in /run/kscratch-*/host-names.env\n");
     return 2;
   }
-  auto config = pki::read_kubeconfig(o.kubeconfig);
-  if (!config) {
-    fmt::print(stderr, "kscratch-bench proxy: {}\n", config.error().message);
-    return 1;
-  }
-  try {
-    ProxyBench bench(o, *config);
-    return bench.run();
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "kscratch-bench proxy: {}\n", e.what());
-    return 1;
-  }
+  return run_against_cluster<ProxyBench>("proxy", o);
 }
 
 }  // namespace kscratch::bench
