@@ -96,7 +96,13 @@ NODE_PORT=$("${KUBECTL[@]}" get svc hello -o jsonpath='{.spec.ports[0].nodePort}
 # nftables proxy).
 NODE_IP=$("${KUBECTL[@]}" get nodes -o jsonpath='{.items[0].status.addresses[?(@.type=="InternalIP")].address}')
 
-# The endpoints reach the proxy's rules a moment after the pods turn Ready.
+# The Service reaches the proxy's table a moment after it exists, its endpoints a moment
+# after the pods turn Ready. No request goes out before the table handles the address
+# (the host would route it out of its default route until then).
+PROXY_TABLE=$(sed -n 's/^PROXY_TABLE=//p' "$DATA/agent/host-names.env" 2>/dev/null | tr -d "'\"")
+[[ -n $PROXY_TABLE ]] || die "no PROXY_TABLE in $DATA/agent/host-names.env: is the local agent running?"
+in_table() { nft list table ip "$PROXY_TABLE" | grep -qF "$CLUSTER_IP "; }
+wait_for 10 in_table || die "the proxy did not program $CLUSTER_IP into table $PROXY_TABLE"
 wait_for 10 curl -fsS --max-time 2 "http://$CLUSTER_IP:$PORT/" || die "the ClusterIP $CLUSTER_IP:$PORT does not answer"
 
 declare -A answered=()

@@ -118,6 +118,12 @@ from_pod() {
   timeout 90 kubectl exec "$pod" -- sh -c "for i in \$(seq 60); do wget -qO- $url || echo FAILED; done" >"$out" 2>&1 || true
 }
 
+# No request leaves for a service address before the table handles it (DNAT or reject):
+# until then the host would route it out of its default route.
+for ip in "$CLUSTER_IP" "$EMPTY_IP" "$ALL_IP"; do
+  wait_until 10 "$ip in table $TABLE" sh -c "nft list table ip $TABLE | grep -qF '$ip '"
+done
+
 echo "== 60 requests to the ClusterIP from the host and from a pod reach all 3 pods"
 wait_until 10 "ClusterIP answers" curl -fsS --max-time 2 "http://$CLUSTER_IP/"
 from_host "http://$CLUSTER_IP/" "$WORK/host-cluster-ip"
