@@ -19,7 +19,7 @@ umoci unpack --image "$work/oci:hello" "$work/bundle" >/dev/null
 root=$work/bundle/rootfs
 mkdir -p "$root/bin" "$root/etc" "$root/tmp" "$root/www"
 cp /bin/busybox "$root/bin/busybox"
-for tool in sh cat echo sleep httpd wget hostname env ls ps kill; do ln -s busybox "$root/bin/$tool"; done
+for tool in sh cat echo sleep httpd wget hostname env ls ps kill nslookup; do ln -s busybox "$root/bin/$tool"; done
 cat >"$root/bin/hello" <<'SCRIPT'
 #!/bin/sh
 # The page names the pod that served it, so load balancing shows.
