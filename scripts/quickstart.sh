@@ -22,7 +22,7 @@ DATA=${KSCRATCH_DATA_DIR:-/var/lib/kscratch}
 LOG=${KSCRATCH_LOG:-/var/log/kscratch.log}
 KUBECONFIG_FILE=${KSCRATCH_KUBECONFIG:-/etc/kscratch/kubeconfig.yaml}
 KSCRATCH=${KSCRATCH:-build/kscratch}
-read -r -a SERVER_FLAGS <<<"${KSCRATCH_SERVER_FLAGS:-}"
+read -r -d "" -a SERVER_FLAGS <<<"${KSCRATCH_SERVER_FLAGS:-}" || true  # words over any lines
 export KUBECONFIG=$KUBECONFIG_FILE
 
 step() { printf '==> %s\n' "$*"; }
@@ -102,7 +102,8 @@ NODE_IP=$("${KUBECTL[@]}" get nodes -o jsonpath='{.items[0].status.addresses[?(@
 PROXY_TABLE=$(sed -n 's/^PROXY_TABLE=//p' "$DATA/agent/host-names.env" 2>/dev/null | tr -d "'\"")
 [[ -n $PROXY_TABLE ]] || die "no PROXY_TABLE in $DATA/agent/host-names.env: is the local agent running?"
 in_table() { nft list table ip "$PROXY_TABLE" | grep -qF "$CLUSTER_IP "; }
-wait_for 10 in_table || die "the proxy did not program $CLUSTER_IP into table $PROXY_TABLE"
+wait_for 10 in_table ||
+  die "the proxy did not program $CLUSTER_IP into table $PROXY_TABLE ($(nft list table ip "$PROXY_TABLE" 2>&1 | tail -n 1))"
 wait_for 10 curl -fsS --max-time 2 "http://$CLUSTER_IP:$PORT/" || die "the ClusterIP $CLUSTER_IP:$PORT does not answer"
 
 declare -A answered=()
