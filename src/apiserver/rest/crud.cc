@@ -21,7 +21,10 @@ namespace kscratch::apiserver::rest {
 
 namespace {
 
-constexpr int kConflictRetries = 8;
+// Upstream's GuaranteedUpdate retries until its write lands. Every round some writer wins,
+// so n racing writers need at most n rounds; the bound only stops a writer starved by an
+// endless stream of others.
+constexpr int kConflictRetries = 100;
 
 bool dry_run(const http::Request& req) { return req.param("dryRun") == "All"; }
 
@@ -443,10 +446,11 @@ asio::awaitable<Outcome> Api::guaranteed_update(const Resource& r, const Request
     }
     auto written = co_await store_->update(key, to_stored(updated), kv->mod_revision);
     if (!written) {
-      if (written.error() == store::Errc::conflict) {
-        if (pinned) co_return conflict(r, info.name, "the object has been modified; please apply your changes to the latest version and try again");
-        continue;
-      }
+      // Someone wrote between our read and our write: go round again. A request pinned to
+      // a resourceVersion then fails the precondition above; a patch without one is
+      // re-applied to the newer object (its result carries the revision it was applied to,
+      // so that revision says nothing about whether the client pinned one).
+      if (written.error() == store::Errc::conflict) continue;
       if (written.error() == store::Errc::not_found) co_return not_found(r, info.name);
       co_return internal(written.error().message());
     }
