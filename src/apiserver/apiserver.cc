@@ -27,7 +27,9 @@ struct ApiServer::Impl {
   Impl(boost::asio::io_context& io, std::shared_ptr<store::Store> store, ApiServerOptions o)
       : options(std::move(o)),
         api(std::move(store), rest::ApiConfig{options.git_version, options.advertise_address, options.kubelet_client_cert_file,
-                                         options.kubelet_client_key_file, read_file(options.client_ca_file)}),
+                                         options.kubelet_client_key_file, read_file(options.client_ca_file),
+                                         options.default_not_ready_toleration_seconds,
+                                         options.default_unreachable_toleration_seconds}),
         server(io,
                http::ServerOptions{options.bind_address, options.port,
                                    http::TlsFiles{options.tls_certificate_file, options.tls_key_file, options.client_ca_file}},

@@ -121,6 +121,8 @@ int run_server(const ServerConfig& config) {
   // Agents authenticate with the join token's password until they hold node certificates.
   api_options.tokens.push_back({token->password, "kscratch-node", {"system:nodes", "system:authenticated"}});
   api_options.advertise_address = fmt::format("127.0.0.1:{}", config.https_listen_port);
+  api_options.default_not_ready_toleration_seconds = config.default_not_ready_toleration_seconds;
+  api_options.default_unreachable_toleration_seconds = config.default_unreachable_toleration_seconds;
   api_options.git_version = kKubernetesVersion;
   apiserver::ApiServer api(io, db, api_options);
 

@@ -40,6 +40,9 @@ struct ApiServerOptions {
   std::string kubelet_client_cert_file;
   std::string kubelet_client_key_file;
   std::string git_version = "v1.32.0+kscratch";
+  // Upstream's --default-not-ready-toleration-seconds and --default-unreachable-toleration-seconds.
+  int default_not_ready_toleration_seconds = 300;
+  int default_unreachable_toleration_seconds = 300;
 };
 
 class ApiServer {

@@ -41,6 +41,10 @@ struct ServerConfig {
   int dns_port = 53;
   std::filesystem::path dns_resolv_conf = "/etc/resolv.conf";  // where other names go
   std::chrono::seconds node_monitor_grace_period{40};
+  // DefaultTolerationSeconds admission: how long new pods stay on a not-ready or
+  // unreachable node before the node lifecycle controller evicts them.
+  int default_not_ready_toleration_seconds = 300;
+  int default_unreachable_toleration_seconds = 300;
   StoreConfig store;
   std::chrono::seconds shutdown_timeout{30};
   int verbosity = 0;

@@ -10,6 +10,7 @@
 #include "resources.h"
 
 #include <optional>
+#include <utility>
 
 namespace kscratch::apiserver::kinds {
 namespace json = boost::json;
@@ -201,6 +202,12 @@ void admit_pod(json::object& spec) {
   default_value(spec, "priority", 0);
   // DefaultTolerationSeconds: tolerate not-ready and unreachable nodes for 300 s, so the
   // node lifecycle controller evicts the pods of a lost node after five minutes.
+  add_default_tolerations(spec, 300, 300);
+}
+
+}  // namespace
+
+void add_default_tolerations(json::object& spec, int not_ready_seconds, int unreachable_seconds) {
   json::array* tolerations = find_array(spec, "tolerations");
   auto tolerates = [&](std::string_view key) {
     if (!tolerations) return false;
@@ -217,17 +224,16 @@ void admit_pod(json::object& spec) {
     }
     return false;
   };
-  for (std::string_view key : {"node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"}) {
+  for (auto [key, seconds] : {std::pair<std::string_view, int>{"node.kubernetes.io/not-ready", not_ready_seconds},
+                               std::pair<std::string_view, int>{"node.kubernetes.io/unreachable", unreachable_seconds}}) {
     if (tolerates(key)) continue;
     if (!tolerations) {
       spec["tolerations"] = json::array();
       tolerations = find_array(spec, "tolerations");
     }
-    tolerations->push_back(json::object{{"key", key}, {"operator", "Exists"}, {"effect", "NoExecute"}, {"tolerationSeconds", 300}});
+    tolerations->push_back(json::object{{"key", key}, {"operator", "Exists"}, {"effect", "NoExecute"}, {"tolerationSeconds", seconds}});
   }
 }
-
-}  // namespace
 
 void set_pod_spec_defaults(json::object& spec) {
   default_string(spec, "dnsPolicy", "ClusterFirst");

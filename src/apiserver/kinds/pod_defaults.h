@@ -17,4 +17,10 @@ void set_pod_template_defaults(boost::json::object& template_spec);
 // PrepareForCreate does; the status keeps it for the pod's life.
 const char* pod_qos_class(const boost::json::object& pod);
 
+// DefaultTolerationSeconds admission: a pod that does not tolerate the not-ready or
+// unreachable NoExecute taints gets a toleration of each for the given seconds. Pod
+// defaulting applies it with upstream's 300 s; the API server applies it first on create
+// with its configured values (so defaulting then finds them tolerated).
+void add_default_tolerations(boost::json::object& spec, int not_ready_seconds, int unreachable_seconds);
+
 }  // namespace kscratch::apiserver::kinds

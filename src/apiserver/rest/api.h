@@ -30,6 +30,8 @@ struct ApiConfig {
   std::string kubelet_client_cert_file;  // pods/log and pods/exec reach kubelets with it
   std::string kubelet_client_key_file;
   std::string ca_bundle_pem;  // served at /cacerts, where joining agents fetch it (as k3s)
+  int default_not_ready_toleration_seconds = 300;  // DefaultTolerationSeconds admission
+  int default_unreachable_toleration_seconds = 300;
 };
 
 struct Reply {

@@ -350,6 +350,13 @@ asio::awaitable<Outcome> Api::create_object(const Resource& r, const RequestInfo
   if (name.empty()) {
     co_return invalid(r, "", {{FieldErrorType::required, "metadata.name", nullptr, "name or generateName is required"}});
   }
+  if (r.kind == "Pod") {
+    // DefaultTolerationSeconds with the server's settings; defaulting adds 300 s otherwise.
+    if (auto* spec = o.if_contains("spec"); spec && spec->is_object()) {
+      kinds::add_default_tolerations(spec->get_object(), config_.default_not_ready_toleration_seconds,
+                                     config_.default_unreachable_toleration_seconds);
+    }
+  }
   prepare_create(r, o);
   if (manager) track(r, "", nullptr, o, *manager);
   ServiceAllocations mine;

@@ -34,6 +34,12 @@ Parsed<ServerConfig> parse_server(const std::vector<std::string>& args) {
      "The nameservers cluster DNS forwards names outside the cluster domain to")
     ("node-monitor-grace-period", po::value(&grace)->default_value(grace)->value_name("SECONDS"),
      "How long a node may stop renewing its lease before it is marked NotReady")
+    ("default-not-ready-toleration-seconds", po::value(&c.default_not_ready_toleration_seconds)
+       ->default_value(c.default_not_ready_toleration_seconds)->value_name("SECONDS"),
+     "Toleration of node.kubernetes.io/not-ready:NoExecute added to pods that have none")
+    ("default-unreachable-toleration-seconds", po::value(&c.default_unreachable_toleration_seconds)
+       ->default_value(c.default_unreachable_toleration_seconds)->value_name("SECONDS"),
+     "Toleration of node.kubernetes.io/unreachable:NoExecute added to pods that have none")
     ("compaction-interval", po::value(&interval)->default_value(interval)->value_name("SECONDS"),
      "How often the store compacts its history (0 disables)")
     ("compaction-keep-revisions", po::value(&c.store.keep_revisions)->default_value(c.store.keep_revisions)
@@ -56,6 +62,9 @@ Parsed<ServerConfig> parse_server(const std::vector<std::string>& args) {
           return UsageError{fmt::format("--dns-bind-address {} is not an IPv4 address", c.dns_bind_address)};
         }
         if (grace <= 0) return UsageError{"--node-monitor-grace-period must be positive"};
+        if (c.default_not_ready_toleration_seconds < 0 || c.default_unreachable_toleration_seconds < 0) {
+          return UsageError{"--default-not-ready-toleration-seconds and --default-unreachable-toleration-seconds must not be negative"};
+        }
         if (auto bad = finish_node(c.node, node_flags)) return UsageError{*bad};
         c.node_monitor_grace_period = std::chrono::seconds(grace);
         if (interval < 0 || window < 0 || c.store.keep_revisions < 0) {

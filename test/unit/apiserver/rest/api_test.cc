@@ -66,11 +66,11 @@ struct ApiFixture {
   std::shared_ptr<store::Store> db;
   std::unique_ptr<rest::Api> api;
 
-  ApiFixture() {
+  explicit ApiFixture(rest::ApiConfig config = {"v1.32.0+kscratch", "127.0.0.1:6443"}) {
     store::StoreOptions o;
     o.path = dir.path() / "state.db";
     db = *store::open_store(io, o);
-    api = std::make_unique<rest::Api>(db, rest::ApiConfig{"v1.32.0+kscratch", "127.0.0.1:6443"});
+    api = std::make_unique<rest::Api>(db, std::move(config));
     testing::run_coro(io, api->ensure_defaults());
   }
   ~ApiFixture() { db->close(); }
@@ -406,4 +406,20 @@ TEST_CASE("concurrent patches without a resourceVersion all apply; a pinned stal
                        "application/merge-patch+json");
   CHECK(pinned.status == 409);
   CHECK(pinned.json_body()["reason"] == "Conflict");
+}
+
+TEST_CASE("pods get the server's default toleration seconds for not-ready and unreachable nodes", "[apiserver]") {
+  rest::ApiConfig config{"v1.32.0+kscratch", "127.0.0.1:6443"};
+  config.default_not_ready_toleration_seconds = 7;
+  config.default_unreachable_toleration_seconds = 5;
+  ApiFixture f(config);
+  auto created = f.call("POST", "/api/v1/namespaces/default/pods", R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},
+    "spec":{"containers":[{"name":"c","image":"i"}],
+      "tolerations":[{"key":"node.kubernetes.io/not-ready","operator":"Exists","effect":"NoExecute","tolerationSeconds":60}]}})");
+  REQUIRE(created.status == 201);
+  auto tolerations = created.json_body()["spec"].as_object()["tolerations"].as_array();
+  REQUIRE(tolerations.size() == 2);
+  CHECK(tolerations[0].as_object()["tolerationSeconds"] == 60);  // the pod's own wins
+  CHECK(tolerations[1].as_object()["key"] == "node.kubernetes.io/unreachable");
+  CHECK(tolerations[1].as_object()["tolerationSeconds"] == 5);
 }
