@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/common.h>
+#include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
@@ -50,6 +51,25 @@ struct Owned {
   T* p;
   ~Owned() { Free(p); }
 };
+
+SetElement element_of(nftnl_set_elem* e) {
+  SetElement out;
+  std::uint32_t len = 0;
+  if (auto* key = static_cast<const std::uint8_t*>(nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &len))) {
+    out.key.assign(key, key + len);
+  }
+  if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_VERDICT)) {
+    out.verdict = static_cast<std::int32_t>(nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_VERDICT));
+  }
+  if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_CHAIN)) out.chain = nftnl_set_elem_get_str(e, NFTNL_SET_ELEM_CHAIN);
+  len = 0;
+  if (!out.verdict && nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_DATA)) {
+    if (auto* data = static_cast<const std::uint8_t*>(nftnl_set_elem_get(e, NFTNL_SET_ELEM_DATA, &len))) {
+      out.data.assign(data, data + len);
+    }
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -145,16 +165,7 @@ Expected<std::vector<SetElement>> list_set_elements(const std::string& table, co
         auto* it = nftnl_set_elems_iter_create(set.p);
         if (!it) return;
         for (auto* e = nftnl_set_elems_iter_next(it); e; e = nftnl_set_elems_iter_next(it)) {
-          SetElement out;
-          std::uint32_t len = 0;
-          if (auto* key = static_cast<const std::uint8_t*>(nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &len))) {
-            out.key.assign(key, key + len);
-          }
-          if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_VERDICT)) {
-            out.verdict = static_cast<std::int32_t>(nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_VERDICT));
-          }
-          if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_CHAIN)) out.chain = nftnl_set_elem_get_str(e, NFTNL_SET_ELEM_CHAIN);
-          elements.push_back(std::move(out));
+          elements.push_back(element_of(e));
         }
         nftnl_set_elems_iter_destroy(it);
       },
@@ -162,6 +173,35 @@ Expected<std::vector<SetElement>> list_set_elements(const std::string& table, co
   if (!s) return make_error(fmt::format("list elements of set {} in table ip {}: {}", set_name, table, s.error().message));
   if (missing) return make_error(fmt::format("set {} in table ip {} does not exist", set_name, table));
   return elements;
+}
+
+Expected<std::optional<SetElement>> get_set_element(const std::string& table, const std::string& set_name,
+                                                    const std::vector<std::uint8_t>& key) {
+  std::optional<SetElement> found;
+  bool missing = false;
+  auto s = request(
+      NFT_MSG_GETSETELEM, 0,
+      [&](nlmsghdr* nlh) {
+        Owned<nftnl_set, nftnl_set_free> set{nftnl_set_alloc()};
+        nftnl_set_set_str(set.p, NFTNL_SET_TABLE, table.c_str());
+        nftnl_set_set_str(set.p, NFTNL_SET_NAME, set_name.c_str());
+        auto* e = nftnl_set_elem_alloc();
+        nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key.data(), static_cast<std::uint32_t>(key.size()));
+        nftnl_set_elem_add(set.p, e);
+        nftnl_set_elems_nlmsg_build_payload(nlh, set.p);
+      },
+      [&](const nlmsghdr* nlh) {
+        Owned<nftnl_set, nftnl_set_free> set{nftnl_set_alloc()};
+        if (nftnl_set_elems_nlmsg_parse(nlh, set.p) < 0) return;
+        auto* it = nftnl_set_elems_iter_create(set.p);
+        if (!it) return;
+        if (auto* e = nftnl_set_elems_iter_next(it)) found = element_of(e);
+        nftnl_set_elems_iter_destroy(it);
+      },
+      &missing);
+  // ENOENT: no such element (or set); the caller polls until it appears.
+  if (!s) return make_error(fmt::format("get element of set {} in table ip {}: {}", set_name, table, s.error().message));
+  return found;
 }
 
 Expected<std::size_t> count_rules(const std::string& table, const std::string& chain) {
@@ -186,6 +226,37 @@ Expected<std::size_t> count_rules(const std::string& table, const std::string& c
   if (!s) return make_error(fmt::format("list rules of chain {} in table ip {}: {}", chain, table, s.error().message));
   if (missing) return make_error(fmt::format("chain {} in table ip {} does not exist", chain, table));
   return count;
+}
+
+Expected<std::vector<std::uint32_t>> numgen_offsets(const std::string& table, const std::string& chain) {
+  std::vector<std::uint32_t> offsets;
+  bool missing = false;
+  auto s = request(
+      NFT_MSG_GETRULE, NLM_F_DUMP,
+      [&](nlmsghdr* nlh) {
+        Owned<nftnl_rule, nftnl_rule_free> r{nftnl_rule_alloc()};
+        nftnl_rule_set_str(r.p, NFTNL_RULE_TABLE, table.c_str());
+        nftnl_rule_set_str(r.p, NFTNL_RULE_CHAIN, chain.c_str());
+        nftnl_rule_nlmsg_build_payload(nlh, r.p);
+      },
+      [&](const nlmsghdr* nlh) {
+        Owned<nftnl_rule, nftnl_rule_free> r{nftnl_rule_alloc()};
+        if (nftnl_rule_nlmsg_parse(nlh, r.p) < 0) return;
+        const char* c = nftnl_rule_get_str(r.p, NFTNL_RULE_CHAIN);
+        const char* t = nftnl_rule_get_str(r.p, NFTNL_RULE_TABLE);
+        if (!c || !t || chain != c || table != t) return;
+        auto* it = nftnl_expr_iter_create(r.p);
+        if (!it) return;
+        for (auto* e = nftnl_expr_iter_next(it); e; e = nftnl_expr_iter_next(it)) {
+          const char* name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
+          if (name && std::strcmp(name, "numgen") == 0) offsets.push_back(nftnl_expr_get_u32(e, NFTNL_EXPR_NG_OFFSET));
+        }
+        nftnl_expr_iter_destroy(it);
+      },
+      &missing);
+  if (!s) return make_error(fmt::format("list rules of chain {} in table ip {}: {}", chain, table, s.error().message));
+  if (missing) return make_error(fmt::format("chain {} in table ip {} does not exist", chain, table));
+  return offsets;
 }
 
 }  // namespace kscratch::netfilter

@@ -114,11 +114,12 @@ RuleBuilder& RuleBuilder::dynset_update(std::uint32_t sreg_key, const std::strin
   return *this;
 }
 
-RuleBuilder& RuleBuilder::numgen_random(std::uint32_t dreg, std::uint32_t modulus) {
+RuleBuilder& RuleBuilder::numgen_random(std::uint32_t dreg, std::uint32_t modulus, std::uint32_t offset) {
   auto* e = nftnl_expr_alloc("numgen");
   nftnl_expr_set_u32(e, NFTNL_EXPR_NG_DREG, dreg);
   nftnl_expr_set_u32(e, NFTNL_EXPR_NG_MODULUS, modulus);
   nftnl_expr_set_u32(e, NFTNL_EXPR_NG_TYPE, NFT_NG_RANDOM);
+  if (offset) nftnl_expr_set_u32(e, NFTNL_EXPR_NG_OFFSET, offset);
   add("numgen", e);
   return *this;
 }

@@ -25,10 +25,16 @@ struct SetElement {
   std::vector<std::uint8_t> key;  // as the kernel holds it (concatenations padded to 4 bytes)
   std::optional<std::string> chain;  // for verdict maps: the jump or goto target
   std::optional<std::int32_t> verdict;  // for verdict maps: NF_DROP, NF_ACCEPT, NFT_JUMP, NFT_GOTO...
+  std::vector<std::uint8_t> data;       // for data maps: the value, as the kernel holds it
 };
 Expected<std::vector<SetElement>> list_set_elements(const std::string& table, const std::string& set);
+// One element by its key (one GETSETELEM, not a dump: cheap to poll); nullopt when absent.
+Expected<std::optional<SetElement>> get_set_element(const std::string& table, const std::string& set,
+                                                    const std::vector<std::uint8_t>& key);
 
 // Number of rules in a chain.
 Expected<std::size_t> count_rules(const std::string& table, const std::string& chain);
+// The offsets of the chain's `numgen` expressions, in rule order.
+Expected<std::vector<std::uint32_t>> numgen_offsets(const std::string& table, const std::string& chain);
 
 }  // namespace kscratch::netfilter

@@ -40,7 +40,7 @@ class RuleBuilder {
                       bool has_dreg = false, std::uint32_t dreg = 0);
   // `update @set { key }` with the set's own timeout.
   RuleBuilder& dynset_update(std::uint32_t sreg_key, const std::string& set, std::uint32_t set_id);
-  RuleBuilder& numgen_random(std::uint32_t dreg, std::uint32_t modulus);
+  RuleBuilder& numgen_random(std::uint32_t dreg, std::uint32_t modulus, std::uint32_t offset = 0);
   RuleBuilder& immediate(std::uint32_t dreg, std::span<const std::uint8_t> data);
   // NF_ACCEPT, NF_DROP, NFT_RETURN, or NFT_JUMP / NFT_GOTO with a chain.
   RuleBuilder& verdict(int code, const std::string& chain = {});
