@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 
 namespace kscratch::proxy {
 
@@ -202,6 +203,8 @@ std::string endpoint_chain_name(std::string_view ns, std::string_view name, Prot
   return fmt::format("endpoint-{:08x}-{}", fnv1a(id), id);
 }
 
+std::string Target::to_string() const { return fmt::format("{}:{}", ipv4_string(ip), port); }
+
 std::string Verdict::to_string() const { return kind == Kind::kDrop ? "drop" : "goto " + chain; }
 
 std::string ElementKey::to_string() const {
@@ -214,7 +217,6 @@ std::string Rule::to_string() const {
   auto cidr = Cidr{ip, prefix}.to_string();
   switch (kind) {
     case Kind::kMarkIfSaddrNotIn: return fmt::format("ip saddr != {} jump mark-for-masquerade", cidr);
-    case Kind::kMarkIfSaddr: return fmt::format("ip saddr {} jump mark-for-masquerade", ipv4_string(ip));
     case Kind::kMark: return "jump mark-for-masquerade";
     case Kind::kMarkIfLocalSource: return "fib saddr type local jump mark-for-masquerade";
     case Kind::kGotoIfSaddrIn: return fmt::format("ip saddr {} goto {}", cidr, first);
@@ -223,6 +225,13 @@ std::string Rule::to_string() const {
     case Kind::kAffinityUpdate: return fmt::format("update @{} {{ ip saddr }}", set);
     case Kind::kDnat:
       return fmt::format("meta l4proto {} dnat to {}:{}", protocol_name(protocol), ipv4_string(ip), port);
+    case Kind::kDnatSlots:
+      if (port == 0) {
+        return fmt::format("meta l4proto {} dnat ip to numgen random mod {} offset <slots> map @endpoint-targets",
+                           protocol_name(protocol), modulus);
+      }
+      return fmt::format("meta l4proto {} dnat to numgen random mod {} offset <slots> map @endpoint-ips:{}",
+                         protocol_name(protocol), modulus, port);
     case Kind::kNumgen: return fmt::format("numgen random mod {} == 0 goto {}", modulus, first);
     case Kind::kGoto: return "goto " + first;
     case Kind::kDrop: return "drop";
@@ -231,7 +240,7 @@ std::string Rule::to_string() const {
 }
 
 bool ServiceRules::empty() const {
-  return chains.empty() && affinity_sets.empty() && service_ips.empty() && service_nodeports.empty() &&
+  return chains.empty() && affinity_sets.empty() && slots.empty() && service_ips.empty() && service_nodeports.empty() &&
          no_endpoint_services.empty() && no_endpoint_nodeports.empty();
 }
 
@@ -298,28 +307,22 @@ ServiceRules build_service_rules(const ServiceInfo& svc, const std::vector<Slice
     const auto& internal = svc.internal_local ? local : cluster;
     const auto& external = svc.external_local ? local : cluster;
 
-    // Endpoint chains for every endpoint some chain sends to.
+    // ClientIP affinity only: a chain per endpoint, remembering the client, then DNAT.
     auto endpoint_chain = [&](const Endpoint& e) {
       auto name = endpoint_chain_name(svc.ns, svc.name, sp.protocol, sp.name, e.ip, e.port);
       if (!out.chains.count(name)) {
         std::vector<Rule> rules;
-        Rule hairpin{Rule::Kind::kMarkIfSaddr};
-        hairpin.ip = e.ip;
-        rules.push_back(hairpin);
-        if (svc.affinity_client_ip) {
-          auto set = "affinity-" + name.substr(std::string_view("endpoint-").size());
-          out.affinity_sets[set] = svc.affinity_timeout_seconds;
-          Rule update{Rule::Kind::kAffinityUpdate};
-          update.set = set;
-          rules.push_back(update);
-        }
+        auto set = "affinity-" + name.substr(std::string_view("endpoint-").size());
+        out.affinity_sets[set] = svc.affinity_timeout_seconds;
+        Rule update{Rule::Kind::kAffinityUpdate};
+        update.set = set;
+        rules.push_back(update);
         Rule dnat{Rule::Kind::kDnat};
         dnat.protocol = sp.protocol;
         dnat.ip = e.ip;
         dnat.port = e.port;
         rules.push_back(dnat);
         out.chains[name] = std::move(rules);
-        if (sp.protocol == Protocol::kUdp) out.udp_endpoints.insert(e.ip);
       }
       return name;
     };
@@ -333,14 +336,32 @@ ServiceRules build_service_rules(const ServiceInfo& svc, const std::vector<Slice
         mark.prefix = ctx.cluster_cidr->prefix;
         rules.push_back(mark);
       }
+      for (const auto& e : eps) {
+        out.endpoint_ips.insert(e.ip);
+        if (sp.protocol == Protocol::kUdp) out.udp_endpoints.insert(e.ip);
+      }
+      if (!svc.affinity_client_ip) {
+        // The pick is one rule; the endpoints are elements of a data map (see model.h).
+        Slots slots;
+        std::size_t n = std::min(eps.size(), kMaxSlots);
+        for (std::size_t i = 0; i < n; ++i) slots.targets.push_back({eps[i].ip, eps[i].port});
+        slots.with_port = std::any_of(slots.targets.begin(), slots.targets.end(),
+                                      [&](const Target& t) { return t.port != slots.targets.front().port; });
+        Rule dnat = goto_rule(Rule::Kind::kDnatSlots, name);
+        dnat.protocol = sp.protocol;
+        dnat.port = slots.with_port ? 0 : slots.targets.front().port;
+        dnat.modulus = static_cast<std::uint32_t>(n);
+        rules.push_back(dnat);
+        out.slots[name] = std::move(slots);
+        out.chains[name] = std::move(rules);
+        return;
+      }
       std::vector<std::string> targets;
       for (const auto& e : eps) targets.push_back(endpoint_chain(e));
-      if (svc.affinity_client_ip) {
-        for (const auto& target : targets) {
-          Rule sticky = goto_rule(Rule::Kind::kAffinityGoto, target);
-          sticky.set = "affinity-" + target.substr(std::string_view("endpoint-").size());
-          rules.push_back(sticky);
-        }
+      for (const auto& target : targets) {
+        Rule sticky = goto_rule(Rule::Kind::kAffinityGoto, target);
+        sticky.set = "affinity-" + target.substr(std::string_view("endpoint-").size());
+        rules.push_back(sticky);
       }
       // A uniform random pick as a ladder of coin flips (the first of N with 1/N, the
       // next with 1/(N-1) of the rest, ...), as iptables mode does with `statistic`.
@@ -458,6 +479,28 @@ RulesDiff diff_rules(const ServiceRules& before, const ServiceRules& after) {
   diff_elements(before.service_nodeports, after.service_nodeports, d.service_nodeports);
   diff_elements(before.no_endpoint_services, after.no_endpoint_services, d.no_endpoint_services);
   diff_elements(before.no_endpoint_nodeports, after.no_endpoint_nodeports, d.no_endpoint_nodeports);
+  for (const auto& [chain, slots] : before.slots) {
+    auto it = after.slots.find(chain);
+    const Slots* next = it == after.slots.end() ? nullptr : &it->second;
+    bool same_map = next && next->with_port == slots.with_port;
+    for (std::size_t i = 0; i < slots.targets.size(); ++i) {
+      if (same_map && i < next->targets.size() && next->targets[i] == slots.targets[i]) continue;
+      d.remove_slots.push_back({chain, static_cast<std::uint32_t>(i), slots.with_port, {}});
+    }
+  }
+  for (const auto& [chain, slots] : after.slots) {
+    auto it = before.slots.find(chain);
+    const Slots* prev = it == before.slots.end() ? nullptr : &it->second;
+    bool same_map = prev && prev->with_port == slots.with_port;
+    for (std::size_t i = 0; i < slots.targets.size(); ++i) {
+      if (same_map && i < prev->targets.size() && prev->targets[i] == slots.targets[i]) continue;
+      d.add_slots.push_back({chain, static_cast<std::uint32_t>(i), slots.with_port, slots.targets[i]});
+    }
+  }
+  std::set_difference(after.endpoint_ips.begin(), after.endpoint_ips.end(), before.endpoint_ips.begin(),
+                      before.endpoint_ips.end(), std::back_inserter(d.added_endpoint_ips));
+  std::set_difference(before.endpoint_ips.begin(), before.endpoint_ips.end(), after.endpoint_ips.begin(),
+                      after.endpoint_ips.end(), std::back_inserter(d.removed_endpoint_ips));
   for (auto ip : before.udp_endpoints) {
     if (!after.udp_endpoints.count(ip)) d.stale_udp_endpoints.push_back(ip);
   }
@@ -468,7 +511,8 @@ bool RulesDiff::empty() const {
   auto none = [](const ElementChanges& c) { return c.add.empty() && c.remove.empty(); };
   return added_chains.empty() && changed_chains.empty() && removed_chains.empty() && added_sets.empty() &&
          removed_sets.empty() && none(service_ips) && none(service_nodeports) && none(no_endpoint_services) &&
-         none(no_endpoint_nodeports) && stale_udp_endpoints.empty();
+         none(no_endpoint_nodeports) && add_slots.empty() && remove_slots.empty() && added_endpoint_ips.empty() &&
+         removed_endpoint_ips.empty() && stale_udp_endpoints.empty();
 }
 
 }  // namespace kscratch::proxy

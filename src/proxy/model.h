@@ -9,18 +9,29 @@
 //                      and goto external-<..> for externalIPs and LoadBalancer IPs
 //   service-nodeports  proto . nodePort : goto external-<..>
 //   service-<..>       ip saddr != <cluster CIDR> jump mark-for-masquerade
-//                      [ip saddr @affinity-<ep> goto endpoint-<ep>]...   (ClientIP affinity)
-//                      numgen random mod 3 == 0 goto endpoint-<ep0>      (a uniform pick:
-//                      numgen random mod 2 == 0 goto endpoint-<ep1>       1/3, then 1/2 of
-//                      goto endpoint-<ep2>                                the rest, ...)
+//                      meta l4proto tcp dnat to numgen random mod 3 offset <slots> map @endpoint-ips:8080
+//   endpoint-ips       <slots> + 0 : ep0, <slots> + 1 : ep1, <slots> + 2 : ep2   (data, not chains)
 //   local-<..>         the same over this node's endpoints only (Local policies)
 //   external-<..>      jump mark-for-masquerade; goto service-<..>     (Cluster)
 //                      or: pods and the node itself go cluster-wide, the rest to local-<..>
-//   endpoint-<..>      ip saddr <ep> jump mark-for-masquerade           (hairpin)
-//                      [update @affinity-<ep> { ip saddr }]
-//                      meta l4proto tcp dnat to <ep>:<port>
+//   hairpin-endpoints  ep . ep for every endpoint: postrouting masquerades DNATed packets
+//                      a pod sent to itself
 //   no-endpoint-services / no-endpoint-nodeports: the keys of ports without usable
 //   endpoints: goto reject-chain (nothing at all) or drop (none on this node, Local).
+//
+// Endpoints are data: a change of endpoint addresses replaces elements of endpoint-ips
+// and hairpin-endpoints and adds no rule and no jump, so the kernel's commit skips the
+// walk over the table's whole jump graph that every new rule or jump costs (tens of ms at
+// 10,000 services). Only a change in the number of endpoints (the modulus) or of the
+// target port rewrites the service's chain. When endpoints of one port differ in target
+// port (named ports resolved differently), the slots are ip . port in endpoint-targets.
+//
+// ClientIP affinity keeps upstream's per-endpoint layout (it needs a set per endpoint):
+//   service-<..>       [ip saddr @affinity-<ep> goto endpoint-<ep>]...
+//                      numgen random mod 3 == 0 goto endpoint-<ep0>      (a uniform pick:
+//                      numgen random mod 2 == 0 goto endpoint-<ep1>       1/3, then 1/2 of
+//                      goto endpoint-<ep2>                                the rest, ...)
+//   endpoint-<..>      update @affinity-<ep> { ip saddr }; meta l4proto tcp dnat to <ep>:<port>
 
 #include "kscratch/util/expected.h"
 
@@ -119,7 +130,6 @@ struct ElementKey {
 struct Rule {
   enum class Kind {
     kMarkIfSaddrNotIn,  // ip saddr != cidr jump mark-for-masquerade
-    kMarkIfSaddr,       // ip saddr ip jump mark-for-masquerade          (hairpin)
     kMark,              // jump mark-for-masquerade
     kMarkIfLocalSource, // fib saddr type local jump mark-for-masquerade
     kGotoIfSaddrIn,     // ip saddr cidr goto chains[0]
@@ -127,6 +137,8 @@ struct Rule {
     kAffinityGoto,      // ip saddr @set goto chains[0]
     kAffinityUpdate,    // update @set { ip saddr }
     kDnat,              // meta l4proto P dnat to ip:port
+    kDnatSlots,         // meta l4proto P dnat to numgen random mod <modulus> offset <slots of
+                        // chains[0]> map @endpoint-ips:port (port 0: map @endpoint-targets)
     kNumgen,            // numgen random mod <modulus> == 0 goto chains[0]
     kGoto,              // goto chains[0]
     kDrop,              // drop
@@ -145,12 +157,30 @@ struct Rule {
 
 using ElementMap = std::map<ElementKey, Verdict>;
 
+// Where a random pick sends traffic: slot i of a chain's pick is targets[i].
+struct Target {
+  Ipv4 ip = 0;
+  std::uint16_t port = 0;
+  friend auto operator<=>(const Target&, const Target&) = default;
+  std::string to_string() const;  // "10.42.0.7:8080"
+};
+struct Slots {
+  bool with_port = false;  // endpoint-targets (ip . port), else endpoint-ips (the rule has the port)
+  std::vector<Target> targets;
+  friend bool operator==(const Slots&, const Slots&) = default;
+};
+// Slots of one pick are keyed <id> << kSlotBits | i, the id given by the writer per chain.
+constexpr int kSlotBits = 12;
+constexpr std::size_t kMaxSlots = std::size_t{1} << kSlotBits;  // endpoints per pick; more are left out
+
 // Everything one Service contributes. Chain and set names embed the service's namespace
 // and name, so two services never share one; map keys are unique per service.
 struct ServiceRules {
   std::map<std::string, std::vector<Rule>> chains;
   std::map<std::string, std::uint32_t> affinity_sets;  // name -> timeout in seconds
+  std::map<std::string, Slots> slots;                  // chain -> its pick's endpoints
   ElementMap service_ips, service_nodeports, no_endpoint_services, no_endpoint_nodeports;
+  std::set<Ipv4> endpoint_ips;   // every endpoint traffic may go to (hairpin masquerade)
   std::set<Ipv4> udp_endpoints;  // endpoints of UDP ports (conntrack clean-up)
   friend bool operator==(const ServiceRules&, const ServiceRules&) = default;
   bool empty() const;
@@ -176,11 +206,20 @@ struct ElementChanges {
   std::vector<std::pair<ElementKey, Verdict>> add;
   std::vector<ElementKey> remove;  // changed verdicts are removed, then added
 };
+struct SlotChange {
+  std::string chain;
+  std::uint32_t index = 0;
+  bool with_port = false;
+  Target target;  // unused in removals
+  friend bool operator==(const SlotChange&, const SlotChange&) = default;
+};
 struct RulesDiff {
   std::vector<std::string> added_chains, changed_chains, removed_chains;
   std::map<std::string, std::uint32_t> added_sets;
   std::vector<std::string> removed_sets;
   ElementChanges service_ips, service_nodeports, no_endpoint_services, no_endpoint_nodeports;
+  std::vector<SlotChange> add_slots, remove_slots;  // changed slots are removed, then added
+  std::vector<Ipv4> added_endpoint_ips, removed_endpoint_ips;
   std::vector<Ipv4> stale_udp_endpoints;
   bool empty() const;
 };

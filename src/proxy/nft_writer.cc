@@ -38,8 +38,27 @@ const std::string kServiceIps = "service-ips";
 const std::string kServiceNodeports = "service-nodeports";
 const std::string kNoEndpointServices = "no-endpoint-services";
 const std::string kNoEndpointNodeports = "no-endpoint-nodeports";
+// The slot maps, endpoint-ips-NN (slot : ip, the rule has the port) and endpoint-targets-NN
+// (slot : ip . port), in kShards shards by chain id. One map for all would be bound by
+// 10,000 rules, and the kernel goes through a map's bindings for every element added and
+// through its elements for every rule that binds it: quadratic, 20 s for a full sync.
+constexpr std::uint32_t kShards = 64;
+const std::vector<std::string>& slot_maps(bool with_port) {
+  static const auto names = [] {
+    std::array<std::vector<std::string>, 2> n;
+    for (std::uint32_t i = 0; i < kShards; ++i) {
+      n[0].push_back(fmt::format("endpoint-ips-{:02}", i));
+      n[1].push_back(fmt::format("endpoint-targets-{:02}", i));
+    }
+    return n;
+  }();
+  return names[with_port];
+}
+const std::string& slot_map(bool with_port, std::uint32_t id) { return slot_maps(with_port)[id % kShards]; }
+const std::string kHairpin = "hairpin-endpoints";         // ep . ep
 // nft's datatype numbers (for `nft list` to print keys), concatenations 6 bits apart.
-constexpr std::uint32_t kTypeIpv4 = 7, kTypeInetProto = 12, kTypeInetService = 13;
+constexpr std::uint32_t kTypeIpv4 = 7, kTypeInetProto = 12, kTypeInetService = 13, kTypeMark = 19;
+constexpr std::uint32_t kMaxSlotId = (std::uint32_t{1} << (32 - kSlotBits)) - 1;
 // Elements per NEWSETELEM message (well under the batch's per-message room).
 constexpr std::size_t kElementsPerMessage = 200;
 
@@ -91,9 +110,36 @@ std::vector<std::uint8_t> key_bytes(const ElementKey& k, bool with_ip) {
 
 bool map_has_ip(const std::string& map) { return map != kServiceNodeports && map != kNoEndpointNodeports; }
 
+using Bytes = std::vector<std::uint8_t>;
+Bytes slot_key(std::uint32_t id, std::uint32_t index) {
+  auto b = native32(id << kSlotBits | index);  // numgen writes its number in host order
+  return {b.begin(), b.end()};
+}
+Bytes slot_data(const Target& t, bool with_port) {
+  Bytes b(with_port ? 8 : 4, 0);
+  auto ip = be32(t.ip);
+  std::copy(ip.begin(), ip.end(), b.begin());
+  if (with_port) {
+    b[4] = static_cast<std::uint8_t>(t.port >> 8);
+    b[5] = static_cast<std::uint8_t>(t.port & 0xff);
+  }
+  return b;
+}
+Bytes hairpin_key(Ipv4 ip) {
+  auto b = be32(ip);
+  return {b[0], b[1], b[2], b[3], b[0], b[1], b[2], b[3]};
+}
+
+// Raw elements for the data maps and plain sets, with what the error message names.
+struct RawElement {
+  Bytes key, data;
+  std::string what;
+};
+
 class Encoder {
  public:
-  Encoder(Batch& batch, const std::string& table) : batch_(batch), table_(table) {}
+  Encoder(Batch& batch, const std::string& table, const std::map<std::string, std::uint32_t>& slot_ids)
+      : batch_(batch), table_(table), slot_ids_(slot_ids) {}
 
   void add_table() {
     auto* t = nftnl_table_alloc();
@@ -153,6 +199,63 @@ class Encoder {
     nftnl_set_nlmsg_build_payload(batch_.add(NFT_MSG_NEWSET, NLM_F_CREATE, "add map " + name), s);
     batch_.next();
     nftnl_set_free(s);
+  }
+
+  // A data map (data_len > 0) or a plain set, without flags: a hash the kernel sizes itself.
+  void add_data_set(const std::string& name, std::uint32_t key_type, std::uint32_t key_len, std::uint32_t data_type,
+                    std::uint32_t data_len) {
+    auto* s = set(name);
+    if (data_len) {
+      nftnl_set_set_u32(s, NFTNL_SET_FLAGS, NFT_SET_MAP);
+      nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE, data_type);
+      nftnl_set_set_u32(s, NFTNL_SET_DATA_LEN, data_len);
+    } else {
+      nftnl_set_set_u32(s, NFTNL_SET_FLAGS, 0);
+    }
+    nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, key_type);
+    nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, key_len);
+    nftnl_set_set_u32(s, NFTNL_SET_ID, next_set_id_++);
+    nftnl_set_nlmsg_build_payload(batch_.add(NFT_MSG_NEWSET, NLM_F_CREATE, (data_len ? "add map " : "add set ") + name), s);
+    batch_.next();
+    nftnl_set_free(s);
+  }
+
+  void add_raw_elements(const std::string& name, const std::vector<RawElement>& elements) {
+    for (std::size_t i = 0; i < elements.size(); i += kElementsPerMessage) {
+      auto* s = set(name);
+      std::size_t end = std::min(elements.size(), i + kElementsPerMessage);
+      for (std::size_t j = i; j < end; ++j) {
+        auto* e = nftnl_set_elem_alloc();
+        const auto& el = elements[j];
+        nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, el.key.data(), static_cast<std::uint32_t>(el.key.size()));
+        if (!el.data.empty()) {
+          nftnl_set_elem_set(e, NFTNL_SET_ELEM_DATA, el.data.data(), static_cast<std::uint32_t>(el.data.size()));
+        }
+        nftnl_set_elem_add(s, e);
+      }
+      auto what = [n = &name, e = &elements, i, end] {
+        return fmt::format("add {} element(s) to {}, first {}", end - i, *n, (*e)[i].what);
+      };
+      nftnl_set_elems_nlmsg_build_payload(batch_.add(NFT_MSG_NEWSETELEM, NLM_F_CREATE, Batch::Describe(what)), s);
+      batch_.next();
+      nftnl_set_free(s);
+    }
+  }
+
+  void remove_raw_elements(const std::string& name, const std::vector<RawElement>& elements) {
+    for (std::size_t i = 0; i < elements.size(); i += kElementsPerMessage) {
+      auto* s = set(name);
+      std::size_t end = std::min(elements.size(), i + kElementsPerMessage);
+      for (std::size_t j = i; j < end; ++j) {
+        auto* e = nftnl_set_elem_alloc();
+        nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, elements[j].key.data(), static_cast<std::uint32_t>(elements[j].key.size()));
+        nftnl_set_elem_add(s, e);
+      }
+      auto what = [n = &name, e = &elements, i] { return fmt::format("delete element {} {}", *n, (*e)[i].what); };
+      nftnl_set_elems_nlmsg_build_payload(batch_.add(NFT_MSG_DELSETELEM, 0, Batch::Describe(what)), s);
+      batch_.next();
+      nftnl_set_free(s);
+    }
   }
 
   void add_affinity_set(const std::string& name, std::uint32_t timeout_seconds) {
@@ -237,6 +340,20 @@ class Encoder {
     jump("nat-prerouting", "services");
     jump("nat-output", "services");
     jump("nat-postrouting", "masquerading");
+    // masquerading, first: ct status dnat ip saddr . ip daddr @hairpin-endpoints jump mark-for-masquerade
+    // (a pod that reached itself through a service: its reply must come back through the
+    // host to be un-NATed, so its source becomes the host's).
+    {
+      RuleBuilder r(table_, "masquerading");
+      r.ct_load(NFT_CT_STATUS, NFT_REG_1)
+          .bitwise(NFT_REG_1, NFT_REG_1, native32(IPS_DST_NAT), native32(0))
+          .cmp_u32(NFT_REG_1, NFT_CMP_NEQ, 0)
+          .payload_load(NFT_PAYLOAD_NETWORK_HEADER, 12, 4, NFT_REG32_00)
+          .payload_load(NFT_PAYLOAD_NETWORK_HEADER, 16, 4, NFT_REG32_01)
+          .lookup(NFT_REG32_00, kHairpin, 0, 8)
+          .verdict(NFT_JUMP, "mark-for-masquerade")
+          .append_to(batch_, "add rule masquerading ct status dnat ip saddr . ip daddr @hairpin-endpoints jump mark-for-masquerade");
+    }
     auto ct_new_jump = [&](const char* from, const char* to) {
       RuleBuilder r(table_, from);
       r.ct_load(NFT_CT_STATE, NFT_REG_1)
@@ -367,10 +484,6 @@ class Encoder {
         saddr_in(r, rule, NFT_CMP_NEQ);
         r.verdict(NFT_JUMP, "mark-for-masquerade");
         break;
-      case Rule::Kind::kMarkIfSaddr:
-        r.payload_load(NFT_PAYLOAD_NETWORK_HEADER, 12, 4, NFT_REG_1).cmp(NFT_REG_1, NFT_CMP_EQ, be32(rule.ip));
-        r.verdict(NFT_JUMP, "mark-for-masquerade");
-        break;
       case Rule::Kind::kMark: r.verdict(NFT_JUMP, "mark-for-masquerade"); break;
       case Rule::Kind::kMarkIfLocalSource:
         saddr_is_local(r);
@@ -402,6 +515,24 @@ class Encoder {
             .dnat(NFT_REG_1, NFT_REG_2);
         break;
       }
+      case Rule::Kind::kDnatSlots: {
+        // meta l4proto P dnat to numgen random mod N offset <id> << 12 map @endpoint-ips:port
+        // (or map @endpoint-targets, whose values are ip . port)
+        auto proto = static_cast<std::uint8_t>(rule.protocol);
+        auto id = slot_ids_.at(first);
+        r.meta_load(NFT_META_L4PROTO, NFT_REG_1)
+            .cmp(NFT_REG_1, NFT_CMP_EQ, std::span<const std::uint8_t>(&proto, 1))
+            .numgen_random(NFT_REG_1, rule.modulus, id << kSlotBits)
+            .lookup(NFT_REG_1, slot_map(rule.port == 0, id), 0, 4, true, NFT_REG_1);
+        if (rule.port) {
+          std::array<std::uint8_t, 2> port{static_cast<std::uint8_t>(rule.port >> 8),
+                                           static_cast<std::uint8_t>(rule.port & 0xff)};
+          r.immediate(NFT_REG_2, port).dnat(NFT_REG_1, NFT_REG_2);
+        } else {
+          r.dnat(NFT_REG_1, NFT_REG32_01);
+        }
+        break;
+      }
       case Rule::Kind::kNumgen:
         r.numgen_random(NFT_REG_1, rule.modulus).cmp_u32(NFT_REG_1, NFT_CMP_EQ, 0).verdict(NFT_GOTO, first);
         break;
@@ -413,8 +544,26 @@ class Encoder {
 
   Batch& batch_;
   const std::string& table_;
+  const std::map<std::string, std::uint32_t>& slot_ids_;
   std::uint32_t next_set_id_ = 1;
 };
+
+// The data maps and sets every table has.
+void add_data_sets(Encoder& enc) {
+  for (const auto& name : slot_maps(false)) enc.add_data_set(name, kTypeMark, 4, kTypeIpv4, 4);
+  for (const auto& name : slot_maps(true)) enc.add_data_set(name, kTypeMark, 4, kTypeIpv4 << 6 | kTypeInetService, 8);
+  enc.add_data_set(kHairpin, kTypeIpv4 << 6 | kTypeIpv4, 8, 0, 0);
+}
+
+RawElement slot_element(std::uint32_t id, const SlotChange& c, bool with_data) {
+  RawElement e{slot_key(id, c.index), with_data ? slot_data(c.target, c.with_port) : Bytes{}, {}};
+  e.what = with_data ? fmt::format("{{ slot {} of {} : {} }}", c.index, c.chain, c.target.to_string())
+                     : fmt::format("{{ slot {} of {} }}", c.index, c.chain);
+  return e;
+}
+RawElement hairpin_element(Ipv4 ip) {
+  return {hairpin_key(ip), {}, fmt::format("{{ {0} . {0} }}", ipv4_string(ip))};
+}
 
 std::vector<std::pair<ElementKey, Verdict>> elements_of(const ElementMap& m) { return {m.begin(), m.end()}; }
 
@@ -430,14 +579,33 @@ Status NftWriter::full_sync(const std::map<std::string, ServiceRules>& all) {
 
   std::set<std::string> fixed_chains;
   for (const auto& c : kFixedChains) fixed_chains.insert(c.name);
-  const std::set<std::string> maps = {kServiceIps, kServiceNodeports, kNoEndpointServices, kNoEndpointNodeports};
+  std::set<std::string> maps = {kServiceIps, kServiceNodeports, kNoEndpointServices, kNoEndpointNodeports, kHairpin};
+  for (bool with_port : {false, true}) maps.insert(slot_maps(with_port).begin(), slot_maps(with_port).end());
 
   // Merge the services' parts; a key claimed twice (two services with one externalIP)
   // goes to the first, as the kernel would refuse the second.
   std::map<std::string, const std::vector<Rule>*> wanted_chains;
   std::map<std::string, std::uint32_t> wanted_sets;
   ElementMap service_ips, service_nodeports, no_endpoint_services, no_endpoint_nodeports;
+  // Slot ids and endpoint references start afresh: every chain is rewritten below.
+  slot_ids_.clear();
+  free_ids_.clear();
+  next_id_ = 1;
+  endpoint_refs_.clear();
+  std::map<const std::string*, std::vector<RawElement>> slot_elements;  // by map
+  std::vector<RawElement> hairpins;
   for (const auto& [key, rules] : all) {
+    for (const auto& [name, slots] : rules.slots) {
+      auto id = allocate_id(name);
+      if (!id) return id.error();
+      for (std::size_t i = 0; i < slots.targets.size(); ++i) {
+        SlotChange c{name, static_cast<std::uint32_t>(i), slots.with_port, slots.targets[i]};
+        slot_elements[&slot_map(slots.with_port, *id)].push_back(slot_element(*id, c, true));
+      }
+    }
+    for (auto ip : rules.endpoint_ips) {
+      if (endpoint_refs_[ip]++ == 0) hairpins.push_back(hairpin_element(ip));
+    }
     for (const auto& [name, chain_rules] : rules.chains) wanted_chains[name] = &chain_rules;
     wanted_sets.insert(rules.affinity_sets.begin(), rules.affinity_sets.end());
     service_ips.insert(rules.service_ips.begin(), rules.service_ips.end());
@@ -447,14 +615,17 @@ Status NftWriter::full_sync(const std::map<std::string, ServiceRules>& all) {
   }
 
   Batch batch;
-  Encoder enc(batch, table_);
+  Encoder enc(batch, table_, slot_ids_);
   enc.add_table();
   // Empty every existing chain in one message; the maps next. Both are refilled below,
   // in this same transaction.
   enc.flush(nullptr);
   const std::vector<std::string> fixed_names(fixed_chains.begin(), fixed_chains.end());
   for (const auto& c : kFixedChains) enc.add_chain(*std::find(fixed_names.begin(), fixed_names.end(), c.name), &c);
-  for (const auto& m : maps) enc.add_map(m, map_has_ip(m));
+  for (const auto& m : {kServiceIps, kServiceNodeports, kNoEndpointServices, kNoEndpointNodeports}) {
+    enc.add_map(m, map_has_ip(m));
+  }
+  add_data_sets(enc);
   for (const auto& m : maps) enc.flush_set(m);
   for (const auto& [name, timeout] : wanted_sets) enc.add_affinity_set(name, timeout);
   for (const auto& [name, rules] : wanted_chains) enc.add_chain(name);
@@ -473,6 +644,8 @@ Status NftWriter::full_sync(const std::map<std::string, ServiceRules>& all) {
   enc.add_elements(kServiceNodeports, nodeports);
   enc.add_elements(kNoEndpointServices, no_ips);
   enc.add_elements(kNoEndpointNodeports, no_nodeports);
+  for (const auto& [map, elements] : slot_elements) enc.add_raw_elements(*map, elements);
+  enc.add_raw_elements(kHairpin, hairpins);
   last_messages_ = batch.size();
   auto encoded = std::chrono::steady_clock::now();
   auto s = batch.commit();
@@ -482,9 +655,61 @@ Status NftWriter::full_sync(const std::map<std::string, ServiceRules>& all) {
   return Ok{};
 }
 
+Expected<std::uint32_t> NftWriter::allocate_id(const std::string& chain) {
+  if (auto it = slot_ids_.find(chain); it != slot_ids_.end()) return it->second;
+  std::uint32_t id;
+  if (!free_ids_.empty()) {
+    id = free_ids_.back();
+    free_ids_.pop_back();
+  } else if (next_id_ <= kMaxSlotId) {
+    id = next_id_++;
+  } else {
+    return make_error(fmt::format("more than {} load-balancing chains", kMaxSlotId));
+  }
+  slot_ids_[chain] = id;
+  return id;
+}
+
 Status NftWriter::apply(const std::vector<Change>& changes) {
+  // Slot ids for the picks that are new; those of picks that go are freed once committed.
+  std::vector<std::string> freed;
+  for (const auto& c : changes) {
+    for (const auto& [name, slots] : c.after->slots) {
+      if (auto id = allocate_id(name); !id) return id.error();
+    }
+    for (const auto& [name, slots] : c.before->slots) {
+      if (!c.after->slots.count(name)) freed.push_back(name);
+    }
+  }
+  // Endpoints shared by several services are in hairpin-endpoints once: count references,
+  // then add the addresses that gained their first and remove those that lost their last.
+  std::map<Ipv4, std::int64_t> delta;
+  for (const auto& c : changes) {
+    for (auto ip : c.diff.added_endpoint_ips) ++delta[ip];
+    for (auto ip : c.diff.removed_endpoint_ips) --delta[ip];
+  }
+  std::vector<RawElement> hairpin_add, hairpin_remove;
+  for (const auto& [ip, d] : delta) {
+    if (d == 0) continue;
+    auto it = endpoint_refs_.find(ip);
+    std::int64_t before = it == endpoint_refs_.end() ? 0 : it->second;
+    if (before == 0 && before + d > 0) hairpin_add.push_back(hairpin_element(ip));
+    if (before > 0 && before + d <= 0) hairpin_remove.push_back(hairpin_element(ip));
+  }
+  std::map<const std::string*, std::vector<RawElement>> slots_add, slots_remove;  // by map
+  for (const auto& c : changes) {
+    for (const auto& r : c.diff.remove_slots) {
+      auto id = slot_ids_.at(r.chain);
+      slots_remove[&slot_map(r.with_port, id)].push_back(slot_element(id, r, false));
+    }
+    for (const auto& a : c.diff.add_slots) {
+      auto id = slot_ids_.at(a.chain);
+      slots_add[&slot_map(a.with_port, id)].push_back(slot_element(id, a, true));
+    }
+  }
+
   Batch batch;
-  Encoder enc(batch, table_);
+  Encoder enc(batch, table_, slot_ids_);
   for (const auto& c : changes) {
     for (const auto& [name, timeout] : c.diff.added_sets) enc.add_affinity_set(name, timeout);
     for (const auto& name : c.diff.added_chains) enc.add_chain(name);
@@ -497,6 +722,8 @@ Status NftWriter::apply(const std::vector<Change>& changes) {
     enc.remove_elements(kNoEndpointServices, c.diff.no_endpoint_services.remove);
     enc.remove_elements(kNoEndpointNodeports, c.diff.no_endpoint_nodeports.remove);
   }
+  for (const auto& [map, elements] : slots_remove) enc.remove_raw_elements(*map, elements);
+  enc.remove_raw_elements(kHairpin, hairpin_remove);
   for (const auto& c : changes) {
     for (const auto& name : c.diff.added_chains) enc.add_rules(name, c.after->chains.at(name));
     for (const auto& name : c.diff.changed_chains) enc.add_rules(name, c.after->chains.at(name));
@@ -505,6 +732,8 @@ Status NftWriter::apply(const std::vector<Change>& changes) {
     enc.add_elements(kNoEndpointServices, c.diff.no_endpoint_services.add);
     enc.add_elements(kNoEndpointNodeports, c.diff.no_endpoint_nodeports.add);
   }
+  for (const auto& [map, elements] : slots_add) enc.add_raw_elements(*map, elements);
+  enc.add_raw_elements(kHairpin, hairpin_add);
   for (const auto& c : changes) {
     for (const auto& name : c.diff.removed_chains) enc.delete_chain(name);
     for (const auto& name : c.diff.removed_sets) enc.delete_set(name);
@@ -512,7 +741,20 @@ Status NftWriter::apply(const std::vector<Change>& changes) {
   last_messages_ = batch.size();
   if (batch.empty()) return Ok{};
   if (auto s = batch.commit(); !s) return make_error(fmt::format("table ip {}: {}", table_, s.error().message));
+  for (const auto& [ip, d] : delta) {
+    auto& refs = endpoint_refs_[ip];
+    refs += d;
+    if (refs <= 0) endpoint_refs_.erase(ip);
+  }
+  for (const auto& name : freed) {
+    free_ids_.push_back(slot_ids_.at(name));
+    slot_ids_.erase(name);
+  }
   return Ok{};
+}
+
+std::string NftWriter::slot_map_name(bool with_port, std::uint32_t slot) {
+  return slot_map(with_port, slot >> kSlotBits);
 }
 
 Status NftWriter::delete_table(const std::string& table) {

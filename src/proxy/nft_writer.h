@@ -7,7 +7,10 @@
 //   nat-prerouting (dstnat) and nat-output (-100): jump services
 //   services: ip daddr . meta l4proto . th dport vmap @service-ips
 //             fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @service-nodeports
-//   nat-postrouting (srcnat): jump masquerading (masquerade what carries mark 0x4000)
+//   nat-postrouting (srcnat): jump masquerading (masquerade what carries mark 0x4000, and
+//             DNATed packets whose saddr . daddr is in hairpin-endpoints)
+//   endpoint-ips, endpoint-targets: the data maps the service chains' random picks look
+//             their endpoints up in (see model.h)
 //   filter-input/forward/output (-110): ct state new: vmap @no-endpoint-services,
 //             and on input @no-endpoint-nodeports; reject-chain answers TCP with a reset,
 //             others with ICMP port unreachable.
@@ -41,6 +44,10 @@ class NftWriter {
   };
   Status apply(const std::vector<Change>& changes);
 
+  // The map holding a slot (a chain's numgen offset + i): endpoint-ips-NN, or
+  // endpoint-targets-NN when the values are ip . port.
+  static std::string slot_map_name(bool with_port, std::uint32_t slot);
+
   // Deletes the table (a missing table is fine).
   static Status delete_table(const std::string& table);
 
@@ -53,7 +60,15 @@ class NftWriter {
   double last_commit_ms() const { return last_commit_ms_; }
 
  private:
+  Expected<std::uint32_t> allocate_id(const std::string& chain);
+
   std::string table_;
+  // Which slots of endpoint-ips / endpoint-targets each load-balancing chain owns
+  // (id << kSlotBits | i), and how many services send to each endpoint address.
+  std::map<std::string, std::uint32_t> slot_ids_;
+  std::vector<std::uint32_t> free_ids_;
+  std::uint32_t next_id_ = 1;
+  std::map<Ipv4, std::int64_t> endpoint_refs_;
   std::size_t last_messages_ = 0;
   double last_encode_ms_ = 0, last_commit_ms_ = 0;
 };

@@ -13,9 +13,10 @@
 //                       a restarted proxy reconciles.
 //   p99_programming_ms  N times: one EndpointSlice's first endpoint moves to a fresh
 //                       address (an update through the API), timed from just before the
-//                       request until the running proxy's endpoint chain for the new address
-//                       exists in the kernel (one GETCHAIN over netlink every 0.2 ms; the
-//                       chain and the service chain that jumps to it are in one transaction).
+//                       request until the running proxy's table sends the service's traffic
+//                       to the new address: one of the slots of the service chain's random
+//                       pick (its numgen offset, read once per service) holds it, read with
+//                       GETSETELEM over netlink every 0.2 ms.
 //   rss_mib             VmRSS of the `kscratch server` process after the services synced.
 //
 // The namespace is deleted at the end.
@@ -41,6 +42,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -250,18 +253,34 @@ class ProxyBench {
       auto slice = slice_object(o_.namespace_, i, o_.endpoints, i * o_.endpoints);
       slice["endpoints"].as_array()[0].as_object()["addresses"] = json::array{endpoint_ip(ip).c_str()};
       json::value patch = json::object{{"endpoints", slice["endpoints"]}};
-      auto chain = proxy::endpoint_chain_name(o_.namespace_, svc_name(i), proxy::Protocol::kTcp, "http",
-                                              *proxy::parse_ipv4(endpoint_ip(ip)), 8080);
+      auto chain = proxy::service_chain_name("service", o_.namespace_, svc_name(i), proxy::Protocol::kTcp, "http");
+      auto offsets = netfilter::numgen_offsets(o_.table, chain);
+      if (!offsets) throw std::runtime_error(offsets.error().message);
+      if (offsets->size() != 1) throw std::runtime_error(fmt::format("{}: {} numgen expressions", chain, offsets->size()));
+      auto want = proxy::parse_ipv4(endpoint_ip(ip));
+      std::array<std::uint8_t, 4> want_bytes{static_cast<std::uint8_t>(*want >> 24), static_cast<std::uint8_t>(*want >> 16),
+                                             static_cast<std::uint8_t>(*want >> 8), static_cast<std::uint8_t>(*want)};
+      auto programmed = [&]() -> bool {
+        for (int slot = 0; slot < o_.endpoints; ++slot) {
+          std::uint32_t key = offsets->front() + static_cast<std::uint32_t>(slot);
+          std::vector<std::uint8_t> key_bytes(4);
+          std::memcpy(key_bytes.data(), &key, 4);
+          auto e = netfilter::get_set_element(o_.table, proxy::NftWriter::slot_map_name(false, key), key_bytes);
+          if (!e) throw std::runtime_error(e.error().message);
+          if (*e && (**e).data.size() >= 4 && std::equal(want_bytes.begin(), want_bytes.end(), (**e).data.begin())) {
+            return true;
+          }
+        }
+        return false;
+      };
       std::string name = svc_name(i) + "-bench";
       auto sent = Clock::now();
       auto r = co_await client_.patch(client::kinds::endpointslices, o_.namespace_, name, client::PatchType::kMerge, patch);
       if (!r) throw std::runtime_error("patch " + name + ": " + r.error().message);
       auto limit = sent + std::chrono::seconds(10);
       for (;;) {
-        auto exists = netfilter::chain_exists(o_.table, chain);
-        if (!exists) throw std::runtime_error(exists.error().message);
-        if (*exists) break;
-        if (Clock::now() > limit) throw std::runtime_error("change not programmed after 10 s: " + chain);
+        if (programmed()) break;
+        if (Clock::now() > limit) throw std::runtime_error("change not programmed after 10 s: " + chain + " to " + endpoint_ip(ip));
         // Busy-polling from this thread: the proxy runs in the server's process.
         std::this_thread::sleep_for(std::chrono::microseconds(200));
       }

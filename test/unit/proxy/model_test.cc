@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,17 @@ std::string ep(const std::string& port_name, const std::string& ip, std::uint16_
 ElementKey key(const std::string& ip, std::uint16_t port, Protocol p = Protocol::kTcp) {
   return {ip.empty() ? 0 : *parse_ipv4(ip), p, port};
 }
+Target target(const std::string& ip, std::uint16_t port) { return {*parse_ipv4(ip), port}; }
+std::vector<Target> targets(const std::vector<std::string>& ips, std::uint16_t port) {
+  std::vector<Target> out;
+  for (const auto& ip : ips) out.push_back(target(ip, port));
+  return out;
+}
+std::set<Ipv4> ips(const std::vector<std::string>& list) {
+  std::set<Ipv4> out;
+  for (const auto& ip : list) out.insert(*parse_ipv4(ip));
+  return out;
+}
 
 }  // namespace
 
@@ -75,15 +87,15 @@ TEST_CASE("a ClusterIP service balances over its ready endpoints", "[proxy][mode
   CHECK(rules.service_ips.at(key("10.43.0.5", 80)).to_string() == "goto " + sc);
   CHECK(sc.starts_with("service-"));
   CHECK(sc.ends_with("-ns/web/tcp/http"));
+  // One rule picks; the endpoints are the chain's slots (data, no chain per endpoint).
   CHECK(text(rules.chains.at(sc)) ==
         std::vector<std::string>{"ip saddr != 10.42.0.0/16 jump mark-for-masquerade",
-                                 "numgen random mod 3 == 0 goto " + ep("http", "10.42.0.7", 8080),
-                                 "numgen random mod 2 == 0 goto " + ep("http", "10.42.0.8", 8080),
-                                 "goto " + ep("http", "10.42.0.9", 8080)});
-  CHECK(text(rules.chains.at(ep("http", "10.42.0.8", 8080))) ==
-        std::vector<std::string>{"ip saddr 10.42.0.8 jump mark-for-masquerade",
-                                 "meta l4proto tcp dnat to 10.42.0.8:8080"});
-  CHECK(rules.chains.size() == 4);
+                                 "meta l4proto tcp dnat to numgen random mod 3 offset <slots> map @endpoint-ips:8080"});
+  CHECK(rules.chains.size() == 1);
+  REQUIRE(rules.slots.count(sc) == 1);
+  CHECK_FALSE(rules.slots.at(sc).with_port);
+  CHECK(rules.slots.at(sc).targets == targets({"10.42.0.7", "10.42.0.8", "10.42.0.9"}, 8080));
+  CHECK(rules.endpoint_ips == ips({"10.42.0.7", "10.42.0.8", "10.42.0.9"}));
   CHECK(rules.no_endpoint_services.empty());
   CHECK(rules.service_nodeports.empty());
   CHECK(rules.udp_endpoints.empty());
@@ -100,10 +112,16 @@ TEST_CASE("several ports, protocols and named target ports resolved per slice", 
   auto rules = build_service_rules(svc, {a, b}, kContext);
   CHECK(rules.service_ips.at(key("10.43.0.6", 80)).chain == chain("service", "http"));
   CHECK(rules.service_ips.at(key("10.43.0.6", 53, Protocol::kUdp)).chain == chain("service", "dns", Protocol::kUdp));
-  CHECK(text(rules.chains.at(ep("http", "10.42.0.7", 8080))).back() == "meta l4proto tcp dnat to 10.42.0.7:8080");
-  CHECK(text(rules.chains.at(ep("http", "10.42.0.8", 9090))).back() == "meta l4proto tcp dnat to 10.42.0.8:9090");
-  CHECK(text(rules.chains.at(ep("dns", "10.42.0.8", 5353, Protocol::kUdp))).back() ==
-        "meta l4proto udp dnat to 10.42.0.8:5353");
+  // The two pods' "web" ports differ: their slots carry the port (ip . port values).
+  auto http = chain("service", "http");
+  CHECK(text(rules.chains.at(http)).back() ==
+        "meta l4proto tcp dnat ip to numgen random mod 2 offset <slots> map @endpoint-targets");
+  CHECK(rules.slots.at(http).with_port);
+  CHECK(rules.slots.at(http).targets == std::vector<Target>{target("10.42.0.7", 8080), target("10.42.0.8", 9090)});
+  auto dns = chain("service", "dns", Protocol::kUdp);
+  CHECK(text(rules.chains.at(dns)).back() ==
+        "meta l4proto udp dnat to numgen random mod 2 offset <slots> map @endpoint-ips:5353");
+  CHECK(rules.slots.at(dns).targets == targets({"10.42.0.7", "10.42.0.8"}, 5353));
   CHECK(rules.udp_endpoints == std::set<Ipv4>{*parse_ipv4("10.42.0.7"), *parse_ipv4("10.42.0.8")});
 }
 
@@ -119,8 +137,9 @@ TEST_CASE("NodePort, externalIPs and LoadBalancer IPs go through the external ch
   CHECK(rules.service_ips.at(key("10.43.0.7", 80)).chain == chain("service", ""));
   CHECK(text(rules.chains.at(ext)) ==
         std::vector<std::string>{"jump mark-for-masquerade", "goto " + chain("service", "")});
-  // One endpoint: a plain goto, no numgen.
-  CHECK(text(rules.chains.at(chain("service", ""))).back() == "goto " + ep("", "10.42.0.7", 8080));
+  CHECK(text(rules.chains.at(chain("service", ""))).back() ==
+        "meta l4proto tcp dnat to numgen random mod 1 offset <slots> map @endpoint-ips:8080");
+  CHECK(rules.slots.size() == 1);  // the external chain goes through the service chain's pick
 }
 
 TEST_CASE("a service without endpoints is rejected at once", "[proxy][model]") {
@@ -131,6 +150,8 @@ TEST_CASE("a service without endpoints is rejected at once", "[proxy][model]") {
     CHECK(rules.service_ips.empty());
     CHECK(rules.service_nodeports.empty());
     CHECK(rules.chains.empty());
+    CHECK(rules.slots.empty());
+    CHECK(rules.endpoint_ips.empty());
     CHECK(rules.no_endpoint_services.at(key("10.43.0.8", 80)).to_string() == "goto reject-chain");
     CHECK(rules.no_endpoint_nodeports.at(key("", 30081)).to_string() == "goto reject-chain");
   }
@@ -140,10 +161,9 @@ TEST_CASE("terminating endpoints serve only when none is ready", "[proxy][model]
   auto svc = service(R"({"clusterIP":"10.43.0.9","ports":[{"port":80}]})");
   auto ports = R"([{"port":8080}])";
   auto mixed = build_service_rules(svc, {slice(ports, {"10.42.0.7", "10.42.0.8::terminating"})}, kContext);
-  CHECK(mixed.chains.count(ep("", "10.42.0.7", 8080)) == 1);
-  CHECK(mixed.chains.count(ep("", "10.42.0.8", 8080)) == 0);
+  CHECK(mixed.slots.at(chain("service", "")).targets == targets({"10.42.0.7"}, 8080));
   auto only_terminating = build_service_rules(svc, {slice(ports, {"10.42.0.8::terminating"})}, kContext);
-  CHECK(only_terminating.chains.count(ep("", "10.42.0.8", 8080)) == 1);
+  CHECK(only_terminating.slots.at(chain("service", "")).targets == targets({"10.42.0.8"}, 8080));
   CHECK(only_terminating.no_endpoint_services.empty());
 }
 
@@ -154,7 +174,10 @@ TEST_CASE("Local traffic policies use this node's endpoints only", "[proxy][mode
   auto rules = build_service_rules(svc, {slice(ports, {"10.42.0.7:node-a", "10.42.1.7:node-b"})}, kContext);
   auto local = chain("local", "");
   CHECK(rules.service_ips.at(key("10.43.0.10", 80)).chain == local);
-  CHECK(text(rules.chains.at(local)) == std::vector<std::string>{"goto " + ep("", "10.42.0.7", 8080)});
+  CHECK(text(rules.chains.at(local)) ==
+        std::vector<std::string>{"meta l4proto tcp dnat to numgen random mod 1 offset <slots> map @endpoint-ips:8080"});
+  CHECK(rules.slots.at(local).targets == targets({"10.42.0.7"}, 8080));
+  CHECK(rules.slots.at(chain("service", "")).targets == targets({"10.42.0.7", "10.42.1.7"}, 8080));
   // From outside: local endpoints only, client address kept; pods and the node itself
   // may use any endpoint.
   CHECK(text(rules.chains.at(chain("external", ""))) ==
@@ -180,7 +203,10 @@ TEST_CASE("ClientIP session affinity remembers the client per endpoint", "[proxy
   REQUIRE(sc.size() == 5);
   CHECK(sc[1] == "ip saddr @" + set7 + " goto " + ep7);
   CHECK(sc[3] == "numgen random mod 2 == 0 goto " + ep7);
-  CHECK(text(rules.chains.at(ep7))[1] == "update @" + set7 + " { ip saddr }");
+  CHECK(text(rules.chains.at(ep7)) ==
+        std::vector<std::string>{"update @" + set7 + " { ip saddr }", "meta l4proto tcp dnat to 10.42.0.7:8080"});
+  CHECK(rules.slots.empty());
+  CHECK(rules.endpoint_ips == ips({"10.42.0.7", "10.42.0.8"}));  // hairpin as for any service
 }
 
 TEST_CASE("headless and ExternalName services get no rules", "[proxy][model]") {
@@ -207,10 +233,14 @@ TEST_CASE("the diff of a scale-down touches only what changed", "[proxy][model]"
   auto ports = R"([{"port":5353,"protocol":"UDP"}])";
   auto before = build_service_rules(svc, {slice(ports, {"10.42.0.7", "10.42.0.8", "10.42.0.9"})}, kContext);
   auto after = build_service_rules(svc, {slice(ports, {"10.42.0.7"})}, kContext);
+  auto sc = chain("service", "", Protocol::kUdp);
   auto d = diff_rules(before, after);
   CHECK(d.added_chains.empty());
-  CHECK(d.changed_chains == std::vector<std::string>{chain("service", "", Protocol::kUdp)});
-  CHECK(d.removed_chains.size() == 2);
+  CHECK(d.changed_chains == std::vector<std::string>{sc});  // the modulus: 3, now 1
+  CHECK(d.removed_chains.empty());
+  CHECK(d.add_slots.empty());
+  CHECK(d.remove_slots == std::vector<SlotChange>{{sc, 1, false, {}}, {sc, 2, false, {}}});
+  CHECK(d.removed_endpoint_ips == std::vector<Ipv4>{*parse_ipv4("10.42.0.8"), *parse_ipv4("10.42.0.9")});
   CHECK(d.service_ips.add.empty());
   CHECK(d.service_ips.remove.empty());
   CHECK(d.stale_udp_endpoints == std::vector<Ipv4>{*parse_ipv4("10.42.0.8"), *parse_ipv4("10.42.0.9")});
@@ -221,5 +251,37 @@ TEST_CASE("the diff of a scale-down touches only what changed", "[proxy][model]"
   auto gone = diff_rules(after, none);
   CHECK(gone.service_ips.remove == std::vector<ElementKey>{key("10.43.0.13", 53, Protocol::kUdp)});
   CHECK(gone.no_endpoint_services.add.size() == 1);
-  CHECK(gone.removed_chains.size() == 2);
+  CHECK(gone.removed_chains == std::vector<std::string>{sc});
+  CHECK(gone.remove_slots == std::vector<SlotChange>{{sc, 0, false, {}}});
+}
+
+TEST_CASE("an endpoint that moves changes data, not rules", "[proxy][model]") {
+  auto svc = service(R"({"type":"NodePort","clusterIP":"10.43.0.14","ports":[{"port":80,"nodePort":30083}]})");
+  auto ports = R"([{"port":8080}])";
+  auto before = build_service_rules(svc, {slice(ports, {"10.42.0.7", "10.42.0.8", "10.42.0.9"})}, kContext);
+  auto after = build_service_rules(svc, {slice(ports, {"10.42.0.7", "10.42.0.8", "10.42.0.12"})}, kContext);
+  auto sc = chain("service", "");
+  auto d = diff_rules(before, after);
+  // No chain, rule or jump is written: the kernel has no jump graph to re-validate.
+  CHECK(d.added_chains.empty());
+  CHECK(d.changed_chains.empty());
+  CHECK(d.removed_chains.empty());
+  CHECK(d.service_ips.add.empty());
+  CHECK(d.service_nodeports.add.empty());
+  CHECK(d.remove_slots == std::vector<SlotChange>{{sc, 2, false, {}}});
+  CHECK(d.add_slots == std::vector<SlotChange>{{sc, 2, false, target("10.42.0.12", 8080)}});
+  CHECK(d.added_endpoint_ips == std::vector<Ipv4>{*parse_ipv4("10.42.0.12")});
+  CHECK(d.removed_endpoint_ips == std::vector<Ipv4>{*parse_ipv4("10.42.0.9")});
+  CHECK(d.stale_udp_endpoints.empty());  // TCP
+
+  // A pod whose named port resolves differently moves the pick to ip . port slots.
+  auto svc2 = service(R"({"clusterIP":"10.43.0.15","ports":[{"port":80,"targetPort":"web"}]})");
+  auto one = build_service_rules(svc2, {slice(ports, {"10.42.0.7"})}, kContext);
+  auto two = build_service_rules(svc2, {slice(ports, {"10.42.0.7"}), slice(R"([{"port":9090}])", {"10.42.0.8"})},
+                                 kContext);
+  auto m = diff_rules(one, two);
+  CHECK(m.changed_chains == std::vector<std::string>{sc});
+  CHECK(m.remove_slots == std::vector<SlotChange>{{sc, 0, false, {}}});
+  CHECK(m.add_slots == std::vector<SlotChange>{{sc, 0, true, target("10.42.0.7", 8080)},
+                                               {sc, 1, true, target("10.42.0.8", 9090)}});
 }
