@@ -31,4 +31,12 @@ Expected<std::vector<boost::json::value>> stream_to_json(std::string_view yaml);
 // The YAML text `kubectl get -o yaml` prints for v (sigs.k8s.io/yaml.Marshal).
 std::string from_json(const boost::json::value& v);
 
+// The JSON text `kubectl get -o json` prints for v, trailing newline included: Go's
+// json.MarshalIndent with four spaces of a decoded (unstructured) object, so keys sorted
+// bytewise, <, > and & escaped as \u003c..., and Go's float format. It lives beside the
+// YAML printer because both follow Go's marshalling of the same values.
+std::string to_indented_json(const boost::json::value& v);
+// The same without indentation (json.Marshal), no trailing newline.
+std::string to_compact_json(const boost::json::value& v);
+
 }  // namespace kscratch::apimachinery::yaml

@@ -1,0 +1,246 @@
+// `kubectl get`: lists and named objects, printed as the server's Tables (kubectl's
+// default and wide output) or as whole objects (-o yaml|json|name|jsonpath|custom-columns).
+
+#include "../printers/objects.h"
+#include "../printers/table.h"
+#include "kscratch/apimachinery/duration.h"
+#include "kscratch/apimachinery/object.h"
+#include "verbs.h"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+namespace kscratch::kubectl {
+
+namespace json = boost::json;
+
+namespace {
+
+struct Info {
+  ApiResource resource;
+  json::object object;  // a Table, a list, or one object
+  bool is_list = false;
+};
+
+struct GetOptions {
+  std::string output;
+  bool all_namespaces = false;
+  bool ignore_not_found = false;
+  std::string label_selector, field_selector;
+};
+
+std::optional<json::object> parse_object(const std::string& body) {
+  boost::system::error_code ec;
+  auto v = json::parse(body, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  return std::move(v.get_object());
+}
+
+std::string continue_of(const json::object& o) {
+  auto* meta = o.if_contains("metadata");
+  if (!meta || !meta->is_object()) return {};
+  auto* c = meta->get_object().if_contains("continue");
+  return c && c->is_string() ? std::string(c->get_string()) : std::string();
+}
+
+// Without a Table from the server kubectl prints NAME and AGE from the objects.
+json::object default_table(const ApiResource& r, const json::object& obj, bool is_list) {
+  std::vector<json::object> objects;
+  if (is_list) {
+    objects = items_of(obj);
+  } else {
+    objects.push_back(obj);
+  }
+  json::array rows;
+  for (auto& o : objects) {
+    auto created = apimachinery::object::creation_time_of(o);
+    std::string age = created ? apimachinery::duration::human_duration(std::chrono::system_clock::now() - *created)
+                              : "<unknown>";
+    json::object partial{{"metadata", apimachinery::object::metadata_of(o)}};
+    rows.push_back(json::object{{"cells", json::array{json::value(apimachinery::object::name_of(o)), json::value(age)}},
+                                {"object", std::move(partial)}});
+  }
+  (void)r;
+  return json::object{
+      {"kind", "Table"},
+      {"columnDefinitions", json::array{json::object{{"name", "Name"}, {"type", "string"}, {"format", "name"}, {"priority", 0}},
+                                        json::object{{"name", "Age"}, {"type", "string"}, {"format", ""}, {"priority", 0}}}},
+      {"rows", std::move(rows)}};
+}
+
+// Fetches every target; failures become kubectl's messages in `errors`.
+std::vector<Info> fetch(Command& c, const std::vector<Target>& targets, const GetOptions& o, bool table,
+                        std::vector<std::string>& errors) {
+  std::vector<Info> infos;
+  const char* accept = table ? kAcceptTable : kAcceptJson;
+  for (auto& t : targets) {
+    auto kind = t.resource.rest_kind();
+    std::string ns = t.resource.namespaced && !o.all_namespaces ? c.ns() : "";
+    if (t.names.empty()) {
+      Info info{t.resource, {}, true};
+      std::string token;
+      bool failed = false;
+      do {
+        auto target = with_query(kind.path(ns), {{"labelSelector", o.label_selector},
+                                                 {"fieldSelector", o.field_selector},
+                                                 {"limit", "500"},
+                                                 {"continue", token}});
+        auto response = c.rest->get(target, accept);
+        if (!is_success(response)) {
+          errors.push_back(error_message(response, c.rest->server()));
+          failed = true;
+          break;
+        }
+        auto page = parse_object(response.body);
+        if (!page) {
+          errors.push_back("error: the server returned an unreadable list");
+          failed = true;
+          break;
+        }
+        token = continue_of(*page);
+        if (info.object.empty()) {
+          info.object = std::move(*page);
+        } else {
+          // Later pages add their rows (tables) or items (lists) to the first.
+          const char* key = info.object.contains("rows") ? "rows" : "items";
+          if (auto* more = page->if_contains(key); more && more->is_array()) {
+            auto& into = info.object[key];
+            if (!into.is_array()) into = json::array();
+            for (auto& x : more->get_array()) into.as_array().push_back(x);
+          }
+        }
+      } while (!token.empty());
+      if (!failed) infos.push_back(std::move(info));
+      continue;
+    }
+    for (auto& name : t.names) {
+      auto response = c.rest->get(kind.path(ns, name), accept);
+      if (!is_success(response)) {
+        if (response.status == 404 && o.ignore_not_found) continue;
+        errors.push_back(error_message(response, c.rest->server()));
+        continue;
+      }
+      if (auto obj = parse_object(response.body)) infos.push_back({t.resource, std::move(*obj), false});
+    }
+  }
+  return infos;
+}
+
+int print_tables(Command& c, const std::vector<Info>& infos, const GetOptions& o, const std::vector<std::string>& errors) {
+  bool with_kind = false;
+  for (auto& i : infos)
+    if (i.resource.group_resource() != infos.front().resource.group_resource() || i.resource.version != infos.front().resource.version)
+      with_kind = true;
+  bool no_headers = c.args.flag("no-headers");
+  std::string out;
+  bool separator_ready = false;
+  TabWriter w;
+  auto flush = [&] {
+    std::string text = w.flush();
+    if (text.empty()) return;
+    if (separator_ready) {
+      out += '\n';
+      separator_ready = false;
+    }
+    out += text;
+  };
+  std::optional<TablePrinter> printer;
+  const ApiResource* last = nullptr;
+  bool all_namespaced = !o.all_namespaces;
+  for (auto& info : infos) {
+    all_namespaced = all_namespaced && info.resource.namespaced;
+    if (!last || last->group_resource() != info.resource.group_resource()) {
+      flush();
+      if (last && !no_headers && !out.empty()) separator_ready = true;
+      TableOptions options;
+      options.wide = o.output == "wide";
+      options.no_headers = no_headers;
+      options.with_namespace = o.all_namespaces && info.resource.namespaced;
+      options.show_labels = c.args.flag("show-labels");
+      if (with_kind) options.kind_prefix = info.resource.kind_prefix();
+      printer.emplace(std::move(options));
+      last = &info.resource;
+    }
+    auto* kind = info.object.if_contains("kind");
+    if (kind && kind->is_string() && kind->get_string() == "Table") {
+      printer->print(info.object, w);
+    } else {
+      printer->print(default_table(info.resource, info.object, info.is_list), w);
+    }
+  }
+  flush();
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  if (out.empty() && !o.ignore_not_found && errors.empty()) {
+    if (all_namespaced) {
+      fmt::print(stderr, "No resources found in {} namespace.\n", c.ns());
+    } else {
+      fmt::print(stderr, "No resources found\n");
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+bool get_handles(const ParsedArgs& args) {
+  // Without a type kubectl prints its usage text; -f reads manifests: both left to kubectl.
+  return !args.positional.empty() && !args.has("filename");
+}
+
+int run_get(Command& c) {
+  GetOptions o;
+  o.output = c.args.get("output");
+  o.all_namespaces = c.args.flag("all-namespaces");
+  o.ignore_not_found = c.args.flag("ignore-not-found");
+  o.label_selector = c.args.get("selector");
+  o.field_selector = c.args.get("field-selector");
+  bool table = o.output.empty() || o.output == "wide";
+  std::optional<ObjectPrinter> printer;
+  if (!table) {
+    auto p = ObjectPrinter::make(o.output, c.args.flag("no-headers"));
+    if (!p) return fail(p.error().message);
+    printer = std::move(*p);
+  }
+  auto targets = resolve_targets(c.args.positional, *c.discovery);
+  if (!targets) return fail(targets.error().message);
+  size_t named = 0;
+  for (auto& t : *targets) named += t.names.size();
+  bool slash_form = c.args.positional[0].find('/') != std::string::npos;
+  if (!slash_form && named > 0 && targets->size() > 1) return fail("you must specify only one resource");
+  if (!o.label_selector.empty() && named > 0) return fail("name cannot be provided when a selector is specified");
+
+  std::vector<std::string> errors;
+  auto infos = fetch(c, *targets, o, table, errors);
+  int code = 0;
+  if (table) {
+    code = print_tables(c, infos, o, errors);
+  } else {
+    // printGeneric: one named object prints alone, anything else as one List.
+    bool single_item = named == 1 && targets->size() == 1;
+    if (!(single_item && infos.empty())) {
+      json::object obj;
+      if (single_item) {
+        obj = std::move(infos.front().object);
+      } else {
+        std::vector<json::object> items;
+        for (auto& info : infos) {
+          if (info.is_list) {
+            for (auto& item : items_of(info.object)) items.push_back(std::move(item));
+          } else {
+            items.push_back(std::move(info.object));
+          }
+        }
+        obj = make_list(std::move(items));
+      }
+      if (!c.args.flag("show-managed-fields")) omit_managed_fields(obj);
+      auto text = printer->print(obj);
+      if (!text) return fail(text.error().message);
+      std::fwrite(text->data(), 1, text->size(), stdout);
+    }
+  }
+  std::fflush(stdout);
+  for (auto& e : errors) fmt::print(stderr, "{}\n", e);
+  return errors.empty() ? code : kFailure;
+}
+
+}  // namespace kscratch::kubectl

@@ -1,0 +1,203 @@
+# `kscratch kubectl` against the real kubectl 1.32: every built-in verb runs twice on one
+# server, once with each, and standard output, standard error and the exit code must be
+# the same (ages masked). Verbs that change the cluster run on twin objects, one for each
+# client, whose names are then masked.
+source "$(dirname "$0")/../lib.sh"
+K=$1
+command -v kubectl >/dev/null || { echo "kubectl not installed: skipped"; exit 0; }
+REAL=$(command -v kubectl)
+# The built-in client must answer itself: a command it declines fails instead of quietly
+# running the real kubectl, which would compare kubectl with itself.
+export KSCRATCH_KUBECTL_NO_FALLBACK=1
+
+PORT=16541
+start_server_for_kubectl "$K" $PORT
+
+# Ages ("5s", "3m10s") may tick between the two runs. Twin objects also differ in
+# what the server generates: uid, resourceVersion, timestamps.
+mask() {
+  if [[ -n ${TWINS:-} ]]; then
+    sed -E 's/\b[0-9]+[smhdy]([0-9]+[smhd])?\b/AGE/g; s/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/UID/g;
+      s/(resourceVersion"?: )"[0-9]+"/\1RV/; s/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z/TIME/g'
+  else
+    sed -E 's/\b[0-9]+[smhdy]([0-9]+[smhd])?\b/AGE/g'
+  fi
+}
+
+COMPARED=0
+# run_both WHO FILE ARGS...: runs one client, writing FILE.out, FILE.err and FILE.rc.
+run_one() {
+  local who=$1 file=$2
+  shift 2
+  set +e
+  if [[ $who == real ]]; then
+    "$REAL" "$@" >"$file.out" 2>"$file.err"
+  else
+    "$K" kubectl "$@" >"$file.out" 2>"$file.err"
+  fi
+  echo $? >"$file.rc"
+  set -e
+}
+
+# same_as_kubectl [--names REAL OURS] ARGS...: ARGS (with @N@ replaced by REAL for the real
+# kubectl and by OURS for kscratch) give the same output, errors and exit code.
+same_as_kubectl() {
+  local real_name="" our_name=""
+  if [[ $1 == --names ]]; then
+    real_name=$2 our_name=$3
+    shift 3
+  fi
+  local real_args=() our_args=() a
+  for a in "$@"; do
+    real_args+=("${a//@N@/$real_name}")
+    our_args+=("${a//@N@/$our_name}")
+  done
+  run_one real "$WORK/real" "${real_args[@]}"
+  run_one ours "$WORK/ours" "${our_args[@]}"
+  local part
+  for part in out err rc; do
+    if [[ -n $our_name ]]; then
+      sed -i "s/$our_name/$real_name/g" "$WORK/ours.$part"
+    fi
+    if ! diff <(TWINS=$our_name mask <"$WORK/real.$part") <(TWINS=$our_name mask <"$WORK/ours.$part") >"$WORK/diff"; then
+      fail "kubectl ${real_args[*]}: $part differs (< kubectl, > kscratch kubectl):
+$(cat "$WORK/diff")"
+    fi
+  done
+  COMPARED=$((COMPARED + 1))
+}
+
+# The cluster: objects made through the API with the real kubectl.
+cat >"$WORK/app.yaml" <<'YAML'
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels: {app: web, tier: front}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - {name: web, image: "nginx:1.25", ports: [{containerPort: 80}]}
+      - {name: side, image: busybox}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, labels: {app: web}}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 80}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings, labels: {app: web}, annotations: {note: "<b>&"}}
+data: {mode: fast, "multi": "line one\nline two\n", empty: "", quoted: "yes", num: "0755"}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: team-a}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: other, namespace: team-a}
+data: {a: b}
+YAML
+expect_exit 0 kubectl apply -f "$WORK/app.yaml"
+# Let the controllers settle (ReplicaSet, pods, endpoints) so both clients see one state.
+wait_until 30 "pods of web" bash -c "[[ \$(kubectl get pods -l app=web -o name | wc -l) == 2 ]]"
+sleep 2
+
+# get: tables, every output form, selectors, namespaces, several kinds, errors.
+same_as_kubectl get pods
+same_as_kubectl get deploy
+same_as_kubectl get deploy -o wide
+same_as_kubectl get deployments.apps web
+same_as_kubectl get deploy/web svc/web
+same_as_kubectl get deploy,svc,cm
+same_as_kubectl get all
+same_as_kubectl get all -A
+same_as_kubectl get cm -A
+same_as_kubectl get cm -A --show-labels
+same_as_kubectl get cm --no-headers
+same_as_kubectl get ns
+same_as_kubectl get ns default -o yaml
+same_as_kubectl get cm settings -o yaml
+same_as_kubectl get cm settings -o json
+same_as_kubectl get deploy web -o yaml
+same_as_kubectl get cm -o yaml
+same_as_kubectl get cm,svc -o json
+same_as_kubectl get deploy,svc -o name
+same_as_kubectl get pods -o name
+same_as_kubectl get cm -l app=web
+same_as_kubectl get cm -l app=none
+same_as_kubectl get cm -n team-a
+same_as_kubectl get cm --field-selector metadata.name=settings
+same_as_kubectl get deploy web -o 'jsonpath={.spec.template.spec.containers[*].image}'
+same_as_kubectl get cm -o 'jsonpath={range .items[*]}{.metadata.name}{"\t"}{.data.mode}{"\n"}{end}'
+same_as_kubectl get deploy -o 'custom-columns=NAME:.metadata.name,IMAGES:.spec.template.spec.containers[*].image,MISSING:.x'
+same_as_kubectl get pods nope
+same_as_kubectl get pods nope other
+same_as_kubectl get cm settings nope
+same_as_kubectl get nothings
+same_as_kubectl get cm nope -o yaml
+same_as_kubectl get cm nope --ignore-not-found
+
+# version (the client lines are each client's own), api-resources.
+run_one real "$WORK/real" version
+run_one ours "$WORK/ours" version
+diff <(grep '^Server' "$WORK/real.out") <(grep '^Server' "$WORK/ours.out") || fail "version: server lines differ"
+grep -q '^Client Version: v1\.32\..*kscratch' "$WORK/ours.out" || fail "version: $(cat "$WORK/ours.out")"
+same_as_kubectl api-resources
+same_as_kubectl api-resources --namespaced=false
+same_as_kubectl api-resources -o name
+same_as_kubectl api-resources --api-group=apps --no-headers
+
+# Verbs that change the cluster, each client on its own twin objects.
+same_as_kubectl --names t-real t-ours create namespace @N@
+same_as_kubectl --names t-real t-ours create namespace @N@
+same_as_kubectl --names d-real d-ours create deployment @N@ --image=nginx:1.25 --replicas=2
+same_as_kubectl --names c-real c-ours create configmap @N@ --from-literal=a=1 --from-literal=b=two
+same_as_kubectl --names x-real x-ours create configmap @N@ --dry-run=client -o yaml --from-literal=k=v
+same_as_kubectl --names x-real x-ours create deployment @N@ --image=busybox --dry-run=client -o yaml
+same_as_kubectl --names d-real d-ours scale deployment @N@ --replicas=3
+same_as_kubectl --names d-real d-ours scale deploy/@N@ --replicas=1
+same_as_kubectl scale deployment nope --replicas=1
+same_as_kubectl --names c-real c-ours label cm @N@ color=blue
+same_as_kubectl --names c-real c-ours label cm @N@ color=red
+same_as_kubectl --names c-real c-ours label cm @N@ color=red --overwrite
+same_as_kubectl --names c-real c-ours label cm @N@ color=red --overwrite
+same_as_kubectl --names c-real c-ours label cm @N@ color-
+same_as_kubectl --names c-real c-ours annotate cm @N@ note=hello
+same_as_kubectl --names c-real c-ours annotate cm @N@ note=again
+same_as_kubectl --names c-real c-ours patch cm @N@ -p '{"data":{"a":"2"}}'
+same_as_kubectl --names c-real c-ours patch cm @N@ -p '{"data":{"a":"2"}}'
+same_as_kubectl --names c-real c-ours patch cm @N@ --type merge -p '{"data":{"c":"3"}}'
+same_as_kubectl --names c-real c-ours patch cm @N@ --type json -p '[{"op":"remove","path":"/data/c"}]'
+same_as_kubectl --names d-real d-ours get deploy @N@ -o jsonpath='{.spec.replicas}'
+same_as_kubectl --names c-real c-ours get cm @N@ -o yaml
+same_as_kubectl --names c-real c-ours delete cm @N@
+same_as_kubectl --names c-real c-ours delete cm @N@
+same_as_kubectl --names d-real d-ours delete deployment @N@
+same_as_kubectl --names t-real t-ours delete namespace @N@
+# Selectors and --all, on twin namespaces holding the same objects.
+for ns in s-real s-ours; do
+  expect_exit 0 kubectl create namespace $ns
+  expect_exit 0 kubectl -n $ns create configmap one --from-literal=a=b
+  expect_exit 0 kubectl -n $ns create configmap two --from-literal=a=b
+  expect_exit 0 kubectl -n $ns label cm one pick=yes
+done
+same_as_kubectl --names s-real s-ours -n @N@ delete cm -l pick=yes
+same_as_kubectl --names s-real s-ours -n @N@ delete cm -l pick=yes
+same_as_kubectl --names s-real s-ours -n @N@ delete cm --all
+cat >"$WORK/del.yaml" <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: from-file}
+YAML
+for ns in s-real s-ours; do expect_exit 0 kubectl -n $ns apply -f "$WORK/del.yaml"; done
+same_as_kubectl --names s-real s-ours -n @N@ delete -f "$WORK/del.yaml"
+
+echo "PASS: $COMPARED commands print the same with kscratch kubectl as with kubectl"
