@@ -216,7 +216,7 @@ std::string Rule::to_string() const {
   auto first = chains.empty() ? std::string() : chains[0];
   auto cidr = Cidr{ip, prefix}.to_string();
   switch (kind) {
-    case Kind::kMarkIfSaddrNotIn: return fmt::format("ip saddr != {} jump mark-for-masquerade", cidr);
+    case Kind::kMarkIfSaddrNotIn: return fmt::format("ip saddr != {} meta mark set meta mark | 0x4000", cidr);
     case Kind::kMark: return "jump mark-for-masquerade";
     case Kind::kMarkIfLocalSource: return "fib saddr type local jump mark-for-masquerade";
     case Kind::kGotoIfSaddrIn: return fmt::format("ip saddr {} goto {}", cidr, first);

@@ -129,7 +129,8 @@ struct ElementKey {
 
 struct Rule {
   enum class Kind {
-    kMarkIfSaddrNotIn,  // ip saddr != cidr jump mark-for-masquerade
+    kMarkIfSaddrNotIn,  // ip saddr != cidr meta mark set meta mark | 0x4000 (in every service
+                        // chain: inline, so the kernel's validation does not follow a jump)
     kMark,              // jump mark-for-masquerade
     kMarkIfLocalSource, // fib saddr type local jump mark-for-masquerade
     kGotoIfSaddrIn,     // ip saddr cidr goto chains[0]

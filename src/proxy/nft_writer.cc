@@ -110,31 +110,47 @@ std::vector<std::uint8_t> key_bytes(const ElementKey& k, bool with_ip) {
 
 bool map_has_ip(const std::string& map) { return map != kServiceNodeports && map != kNoEndpointNodeports; }
 
-using Bytes = std::vector<std::uint8_t>;
-Bytes slot_key(std::uint32_t id, std::uint32_t index) {
-  auto b = native32(id << kSlotBits | index);  // numgen writes its number in host order
-  return {b.begin(), b.end()};
-}
-Bytes slot_data(const Target& t, bool with_port) {
-  Bytes b(with_port ? 8 : 4, 0);
-  auto ip = be32(t.ip);
-  std::copy(ip.begin(), ip.end(), b.begin());
-  if (with_port) {
-    b[4] = static_cast<std::uint8_t>(t.port >> 8);
-    b[5] = static_cast<std::uint8_t>(t.port & 0xff);
-  }
-  return b;
-}
-Bytes hairpin_key(Ipv4 ip) {
-  auto b = be32(ip);
-  return {b[0], b[1], b[2], b[3], b[0], b[1], b[2], b[3]};
-}
-
-// Raw elements for the data maps and plain sets, with what the error message names.
+// Elements of the data maps and plain sets: keys and values of at most 8 bytes, kept
+// inline (a full sync makes 60,000 of them), described only for an error message.
 struct RawElement {
-  Bytes key, data;
-  std::string what;
+  std::array<std::uint8_t, 8> key{}, data{};
+  std::uint8_t key_len = 0, data_len = 0;
+  std::string describe() const {
+    auto ip = [](const std::uint8_t* b) { return ipv4_string(Ipv4{b[0]} << 24 | Ipv4{b[1]} << 16 | Ipv4{b[2]} << 8 | b[3]); };
+    if (key_len == 8) return fmt::format("{{ {} . {} }}", ip(key.data()), ip(key.data() + 4));  // hairpin
+    std::uint32_t slot;
+    std::memcpy(&slot, key.data(), 4);
+    auto text = fmt::format("{{ slot {:#x}", slot);
+    if (data_len >= 4) text += " : " + ip(data.data());
+    if (data_len == 8) text += fmt::format(" . {}", data[4] << 8 | data[5]);
+    return text + " }";
+  }
 };
+RawElement slot_element(std::uint32_t id, std::uint32_t index, const Target* target, bool with_port) {
+  RawElement e;
+  auto key = native32(id << kSlotBits | index);  // numgen writes its number in host order
+  std::copy(key.begin(), key.end(), e.key.begin());
+  e.key_len = 4;
+  if (target) {
+    auto ip = be32(target->ip);
+    std::copy(ip.begin(), ip.end(), e.data.begin());
+    e.data_len = 4;
+    if (with_port) {
+      e.data[4] = static_cast<std::uint8_t>(target->port >> 8);
+      e.data[5] = static_cast<std::uint8_t>(target->port & 0xff);
+      e.data_len = 8;
+    }
+  }
+  return e;
+}
+RawElement hairpin_element(Ipv4 ip) {
+  RawElement e;
+  auto b = be32(ip);
+  std::copy(b.begin(), b.end(), e.key.begin());
+  std::copy(b.begin(), b.end(), e.key.begin() + 4);
+  e.key_len = 8;
+  return e;
+}
 
 class Encoder {
  public:
@@ -227,14 +243,12 @@ class Encoder {
       for (std::size_t j = i; j < end; ++j) {
         auto* e = nftnl_set_elem_alloc();
         const auto& el = elements[j];
-        nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, el.key.data(), static_cast<std::uint32_t>(el.key.size()));
-        if (!el.data.empty()) {
-          nftnl_set_elem_set(e, NFTNL_SET_ELEM_DATA, el.data.data(), static_cast<std::uint32_t>(el.data.size()));
-        }
+        nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, el.key.data(), el.key_len);
+        if (el.data_len) nftnl_set_elem_set(e, NFTNL_SET_ELEM_DATA, el.data.data(), el.data_len);
         nftnl_set_elem_add(s, e);
       }
       auto what = [n = &name, e = &elements, i, end] {
-        return fmt::format("add {} element(s) to {}, first {}", end - i, *n, (*e)[i].what);
+        return fmt::format("add {} element(s) to {}, first {}", end - i, *n, (*e)[i].describe());
       };
       nftnl_set_elems_nlmsg_build_payload(batch_.add(NFT_MSG_NEWSETELEM, NLM_F_CREATE, Batch::Describe(what)), s);
       batch_.next();
@@ -248,10 +262,10 @@ class Encoder {
       std::size_t end = std::min(elements.size(), i + kElementsPerMessage);
       for (std::size_t j = i; j < end; ++j) {
         auto* e = nftnl_set_elem_alloc();
-        nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, elements[j].key.data(), static_cast<std::uint32_t>(elements[j].key.size()));
+        nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, elements[j].key.data(), elements[j].key_len);
         nftnl_set_elem_add(s, e);
       }
-      auto what = [n = &name, e = &elements, i] { return fmt::format("delete element {} {}", *n, (*e)[i].what); };
+      auto what = [n = &name, e = &elements, i] { return fmt::format("delete element {} {}", *n, (*e)[i].describe()); };
       nftnl_set_elems_nlmsg_build_payload(batch_.add(NFT_MSG_DELSETELEM, 0, Batch::Describe(what)), s);
       batch_.next();
       nftnl_set_free(s);
@@ -482,7 +496,9 @@ class Encoder {
     switch (rule.kind) {
       case Rule::Kind::kMarkIfSaddrNotIn:
         saddr_in(r, rule, NFT_CMP_NEQ);
-        r.verdict(NFT_JUMP, "mark-for-masquerade");
+        r.meta_load(NFT_META_MARK, NFT_REG_1)
+            .bitwise(NFT_REG_1, NFT_REG_1, native32(~kMasqueradeMark), native32(kMasqueradeMark))
+            .meta_store(NFT_META_MARK, NFT_REG_1);
         break;
       case Rule::Kind::kMark: r.verdict(NFT_JUMP, "mark-for-masquerade"); break;
       case Rule::Kind::kMarkIfLocalSource:
@@ -555,16 +571,6 @@ void add_data_sets(Encoder& enc) {
   enc.add_data_set(kHairpin, kTypeIpv4 << 6 | kTypeIpv4, 8, 0, 0);
 }
 
-RawElement slot_element(std::uint32_t id, const SlotChange& c, bool with_data) {
-  RawElement e{slot_key(id, c.index), with_data ? slot_data(c.target, c.with_port) : Bytes{}, {}};
-  e.what = with_data ? fmt::format("{{ slot {} of {} : {} }}", c.index, c.chain, c.target.to_string())
-                     : fmt::format("{{ slot {} of {} }}", c.index, c.chain);
-  return e;
-}
-RawElement hairpin_element(Ipv4 ip) {
-  return {hairpin_key(ip), {}, fmt::format("{{ {0} . {0} }}", ipv4_string(ip))};
-}
-
 std::vector<std::pair<ElementKey, Verdict>> elements_of(const ElementMap& m) { return {m.begin(), m.end()}; }
 
 }  // namespace
@@ -599,8 +605,8 @@ Status NftWriter::full_sync(const std::map<std::string, ServiceRules>& all) {
       auto id = allocate_id(name);
       if (!id) return id.error();
       for (std::size_t i = 0; i < slots.targets.size(); ++i) {
-        SlotChange c{name, static_cast<std::uint32_t>(i), slots.with_port, slots.targets[i]};
-        slot_elements[&slot_map(slots.with_port, *id)].push_back(slot_element(*id, c, true));
+        slot_elements[&slot_map(slots.with_port, *id)].push_back(
+            slot_element(*id, static_cast<std::uint32_t>(i), &slots.targets[i], slots.with_port));
       }
     }
     for (auto ip : rules.endpoint_ips) {
@@ -620,13 +626,22 @@ Status NftWriter::full_sync(const std::map<std::string, ServiceRules>& all) {
   // Empty every existing chain in one message; the maps next. Both are refilled below,
   // in this same transaction.
   enc.flush(nullptr);
+  // The slot maps and the hairpin set are made anew rather than flushed: every rule that
+  // binds a map makes the kernel walk the map's elements, flushed ones included (they
+  // stay until the commit), which at 10,000 services doubled the kernel's time.
+  const std::set<std::string> existing(sets->begin(), sets->end());
+  for (bool with_port : {false, true}) {
+    for (const auto& m : slot_maps(with_port)) {
+      if (existing.count(m)) enc.delete_set(m);
+    }
+  }
+  if (existing.count(kHairpin)) enc.delete_set(kHairpin);
   const std::vector<std::string> fixed_names(fixed_chains.begin(), fixed_chains.end());
   for (const auto& c : kFixedChains) enc.add_chain(*std::find(fixed_names.begin(), fixed_names.end(), c.name), &c);
-  for (const auto& m : {kServiceIps, kServiceNodeports, kNoEndpointServices, kNoEndpointNodeports}) {
-    enc.add_map(m, map_has_ip(m));
-  }
+  const std::vector<std::string> verdict_maps = {kServiceIps, kServiceNodeports, kNoEndpointServices, kNoEndpointNodeports};
+  for (const auto& m : verdict_maps) enc.add_map(m, map_has_ip(m));
   add_data_sets(enc);
-  for (const auto& m : maps) enc.flush_set(m);
+  for (const auto& m : verdict_maps) enc.flush_set(m);
   for (const auto& [name, timeout] : wanted_sets) enc.add_affinity_set(name, timeout);
   for (const auto& [name, rules] : wanted_chains) enc.add_chain(name);
   for (const auto& name : *chains) {
@@ -700,11 +715,11 @@ Status NftWriter::apply(const std::vector<Change>& changes) {
   for (const auto& c : changes) {
     for (const auto& r : c.diff.remove_slots) {
       auto id = slot_ids_.at(r.chain);
-      slots_remove[&slot_map(r.with_port, id)].push_back(slot_element(id, r, false));
+      slots_remove[&slot_map(r.with_port, id)].push_back(slot_element(id, r.index, nullptr, r.with_port));
     }
     for (const auto& a : c.diff.add_slots) {
       auto id = slot_ids_.at(a.chain);
-      slots_add[&slot_map(a.with_port, id)].push_back(slot_element(id, a, true));
+      slots_add[&slot_map(a.with_port, id)].push_back(slot_element(id, a.index, &a.target, a.with_port));
     }
   }
 

@@ -89,7 +89,7 @@ TEST_CASE("a ClusterIP service balances over its ready endpoints", "[proxy][mode
   CHECK(sc.ends_with("-ns/web/tcp/http"));
   // One rule picks; the endpoints are the chain's slots (data, no chain per endpoint).
   CHECK(text(rules.chains.at(sc)) ==
-        std::vector<std::string>{"ip saddr != 10.42.0.0/16 jump mark-for-masquerade",
+        std::vector<std::string>{"ip saddr != 10.42.0.0/16 meta mark set meta mark | 0x4000",
                                  "meta l4proto tcp dnat to numgen random mod 3 offset <slots> map @endpoint-ips:8080"});
   CHECK(rules.chains.size() == 1);
   REQUIRE(rules.slots.count(sc) == 1);
