@@ -175,9 +175,9 @@ Expected<std::vector<SetElement>> list_set_elements(const std::string& table, co
   return elements;
 }
 
-Expected<std::optional<SetElement>> get_set_element(const std::string& table, const std::string& set_name,
-                                                    const std::vector<std::uint8_t>& key) {
-  std::optional<SetElement> found;
+Expected<std::vector<SetElement>> get_set_elements(const std::string& table, const std::string& set_name,
+                                                   const std::vector<std::vector<std::uint8_t>>& keys) {
+  std::vector<SetElement> found;
   bool missing = false;
   auto s = request(
       NFT_MSG_GETSETELEM, 0,
@@ -185,9 +185,11 @@ Expected<std::optional<SetElement>> get_set_element(const std::string& table, co
         Owned<nftnl_set, nftnl_set_free> set{nftnl_set_alloc()};
         nftnl_set_set_str(set.p, NFTNL_SET_TABLE, table.c_str());
         nftnl_set_set_str(set.p, NFTNL_SET_NAME, set_name.c_str());
-        auto* e = nftnl_set_elem_alloc();
-        nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key.data(), static_cast<std::uint32_t>(key.size()));
-        nftnl_set_elem_add(set.p, e);
+        for (const auto& key : keys) {
+          auto* e = nftnl_set_elem_alloc();
+          nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key.data(), static_cast<std::uint32_t>(key.size()));
+          nftnl_set_elem_add(set.p, e);
+        }
         nftnl_set_elems_nlmsg_build_payload(nlh, set.p);
       },
       [&](const nlmsghdr* nlh) {
@@ -195,13 +197,22 @@ Expected<std::optional<SetElement>> get_set_element(const std::string& table, co
         if (nftnl_set_elems_nlmsg_parse(nlh, set.p) < 0) return;
         auto* it = nftnl_set_elems_iter_create(set.p);
         if (!it) return;
-        if (auto* e = nftnl_set_elems_iter_next(it)) found = element_of(e);
+        for (auto* e = nftnl_set_elems_iter_next(it); e; e = nftnl_set_elems_iter_next(it)) found.push_back(element_of(e));
         nftnl_set_elems_iter_destroy(it);
       },
       &missing);
   // ENOENT: no such element (or set); the caller polls until it appears.
-  if (!s) return make_error(fmt::format("get element of set {} in table ip {}: {}", set_name, table, s.error().message));
+  if (!s) return make_error(fmt::format("get elements of set {} in table ip {}: {}", set_name, table, s.error().message));
+  if (missing) found.clear();
   return found;
+}
+
+Expected<std::optional<SetElement>> get_set_element(const std::string& table, const std::string& set_name,
+                                                    const std::vector<std::uint8_t>& key) {
+  auto found = get_set_elements(table, set_name, {key});
+  if (!found) return found.error();
+  if (found->empty()) return std::optional<SetElement>();
+  return std::optional<SetElement>(std::move(found->front()));
 }
 
 Expected<std::size_t> count_rules(const std::string& table, const std::string& chain) {

@@ -28,7 +28,11 @@ struct SetElement {
   std::vector<std::uint8_t> data;       // for data maps: the value, as the kernel holds it
 };
 Expected<std::vector<SetElement>> list_set_elements(const std::string& table, const std::string& set);
-// One element by its key (one GETSETELEM, not a dump: cheap to poll); nullopt when absent.
+// Elements by key, in one GETSETELEM (not a dump: cheap to poll). Empty when one of them
+// is absent (the kernel stops at the first it does not have).
+Expected<std::vector<SetElement>> get_set_elements(const std::string& table, const std::string& set,
+                                                   const std::vector<std::vector<std::uint8_t>>& keys);
+// One element by its key; nullopt when absent.
 Expected<std::optional<SetElement>> get_set_element(const std::string& table, const std::string& set,
                                                     const std::vector<std::uint8_t>& key);
 
