@@ -11,7 +11,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <cstdlib>
 #include <functional>
+#include <vector>
 #include <stdexcept>
 
 namespace kscratch::client {
@@ -112,9 +114,21 @@ struct HttpsConnection::Impl {
   asio::awaitable<void> connect() {
     stream.reset();
     buffer.clear();
-    tcp::resolver resolver(io);
-    auto [rec, endpoints] = co_await resolver.async_resolve(host, port, kTuple);
-    if (rec) throw boost::system::system_error(rec);
+    // An address needs no resolver, whose first use starts a thread and loads the NSS
+    // modules: a cost a short-lived client (kscratch kubectl) would feel.
+    std::vector<tcp::endpoint> endpoints;
+    boost::system::error_code aec;
+    auto address = asio::ip::make_address(host, aec);
+    char* port_end = nullptr;
+    unsigned long port_number = std::strtoul(port.c_str(), &port_end, 10);
+    if (!aec && !port.empty() && *port_end == '\0' && port_number <= 65535) {
+      endpoints.emplace_back(address, static_cast<unsigned short>(port_number));
+    } else {
+      tcp::resolver resolver(io);
+      auto [rec, results] = co_await resolver.async_resolve(host, port, kTuple);
+      if (rec) throw boost::system::system_error(rec);
+      for (auto& r : results) endpoints.push_back(r.endpoint());
+    }
     stream.emplace(io, tls);
     if (!is_ip_address(host)) SSL_set_tlsext_host_name(stream->native_handle(), host.c_str());
     stream->set_verify_callback(ssl::host_name_verification(host));

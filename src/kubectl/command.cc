@@ -2,12 +2,16 @@
 
 #include "command.h"
 
+#include "kscratch/apimachinery/goformat.h"
 #include "kscratch/apimachinery/yaml.h"
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <chrono>
+#include <ctime>
 #include <filesystem>
+#include <unistd.h>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -26,6 +30,18 @@ int fail(const std::string& message) {
 
 int fail_raw(const std::string& message) {
   fmt::print(stderr, "{}\n", message);
+  return kFailure;
+}
+
+int fail_command(const std::string& message) {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm local{};
+  ::localtime_r(&t, &local);
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000;
+  fmt::print(stderr, "E{:02}{:02} {:02}:{:02}:{:02}.{:06} {:>7} run.go:72] \"command failed\" err={}\n", local.tm_mon + 1,
+             local.tm_mday, local.tm_hour, local.tm_min, local.tm_sec, micros, ::getpid(),
+             apimachinery::goformat::go_quote(message));
   return kFailure;
 }
 

@@ -71,7 +71,7 @@ int run_api_resources(Command& c) {
     }
     text += fmt::format("{}\t{}\t{}\t{}\t{}", r.name, join(r.short_names, ","), r.api_version(),
                         r.namespaced ? "true" : "false", r.kind);
-    if (output == "wide") text += fmt::format("\t[{}]\t{}", join(r.verbs, " "), join(r.categories, ","));
+    if (output == "wide") text += fmt::format("\t{}\t{}", join(r.verbs, ","), join(r.categories, ","));
     text += '\n';
   }
   w.write(text);

@@ -125,6 +125,8 @@ int run_create(Command& c) {
   if (c.args.positional.size() != 2)
     return fail(fmt::format("exactly one NAME is required, got {}\nSee 'kubectl create {} -h' for help and examples",
                             c.args.positional.size() - 1, what));
+  // A required flag is checked by cobra before anything else.
+  if (what == "deployment" && !c.args.has("image")) return fail_command("required flag(s) \"image\" not set");
   const std::string& name = c.args.positional[1];
   std::string dry_run = c.args.get("dry-run", "none");
   if (c.args.has("dry-run") && c.args.get("dry-run").empty()) dry_run = "client";  // bare --dry-run

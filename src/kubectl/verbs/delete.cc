@@ -19,6 +19,7 @@ namespace {
 struct Victim {
   ApiResource resource;
   std::string ns, name;
+  std::string uid;  // of the object deleted, once known
 };
 
 std::string str(const json::object& o, std::string_view key) {
@@ -34,6 +35,15 @@ std::string name_of(const json::object& o) {
 std::string namespace_of(const json::object& o) {
   auto* meta = o.if_contains("metadata");
   return meta && meta->is_object() ? str(meta->get_object(), "namespace") : "";
+}
+
+// metadata.uid of an object's JSON, or "" (a Status answer has none).
+std::string uid_in(const std::string& body) {
+  boost::system::error_code ec;
+  auto v = json::parse(body, ec);
+  if (ec || !v.is_object()) return {};
+  auto* meta = v.get_object().if_contains("metadata");
+  return meta && meta->is_object() ? str(meta->get_object(), "uid") : "";
 }
 
 // The objects a selector (or --all) matches, as kubectl lists them before deleting.
@@ -128,6 +138,7 @@ int run_delete(Command& c) {
     fmt::print("{} \"{}\" {}\n", v.resource.kind_prefix(), v.name, grace == 0 ? "force deleted" : "deleted");
     std::fflush(stdout);
     deleted.push_back(v);
+    deleted.back().uid = uid_in(response.body);
   }
   if (wait != "false") {
     // kubectl watches each object until it is gone; polling does the same from outside.
@@ -136,6 +147,8 @@ int run_delete(Command& c) {
       for (;;) {
         auto response = c.rest->get(path);
         if (response.status == 404 || response.status == 0) break;
+        // An object of the same name made since is not the one deleted.
+        if (is_success(response) && !v.uid.empty() && uid_in(response.body) != v.uid) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
       }
     }

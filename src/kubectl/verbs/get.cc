@@ -205,8 +205,6 @@ int run_get(Command& c) {
   if (!targets) return fail(targets.error().message);
   size_t named = 0;
   for (auto& t : *targets) named += t.names.size();
-  bool slash_form = c.args.positional[0].find('/') != std::string::npos;
-  if (!slash_form && named > 0 && targets->size() > 1) return fail("you must specify only one resource");
   if (!o.label_selector.empty() && named > 0) return fail("name cannot be provided when a selector is specified");
 
   std::vector<std::string> errors;

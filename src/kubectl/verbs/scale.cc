@@ -11,7 +11,7 @@
 namespace kscratch::kubectl {
 
 int run_scale(Command& c) {
-  if (!c.args.has("replicas")) return fail("required flag(s) \"replicas\" not set");
+  if (!c.args.has("replicas")) return fail_command("required flag(s) \"replicas\" not set");
   std::string replicas = c.args.get("replicas");
   bool numeric = !replicas.empty() && std::all_of(replicas.begin(), replicas.end(), [](char ch) {
     return std::isdigit(static_cast<unsigned char>(ch));

@@ -16,6 +16,8 @@ start_server_for_kubectl "$K" $PORT
 # Ages ("5s", "3m10s") may tick between the two runs. Twin objects also differ in
 # what the server generates: uid, resourceVersion, timestamps.
 mask() {
+  # klog's header carries the time and the process id.
+  sed -E 's/^E[0-9]{4} [0-9:.]+ +[0-9]+ /E0000 00:00:00.000000 PID /' |
   if [[ -n ${TWINS:-} ]]; then
     sed -E 's/\b[0-9]+[smhdy]([0-9]+[smhd])?\b/AGE/g; s/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/UID/g;
       s/(resourceVersion"?: )"[0-9]+"/\1RV/; s/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z/TIME/g'
@@ -144,6 +146,26 @@ same_as_kubectl get cm settings nope
 same_as_kubectl get nothings
 same_as_kubectl get cm nope -o yaml
 same_as_kubectl get cm nope --ignore-not-found
+same_as_kubectl get ns -A
+same_as_kubectl get pods -o wide
+same_as_kubectl get pods -A -o name
+same_as_kubectl get deploy --show-labels
+same_as_kubectl get svc -o wide
+same_as_kubectl get all -n team-a
+same_as_kubectl get pods -n team-a
+same_as_kubectl get cm settings -o 'jsonpath={.data}'
+same_as_kubectl get deploy web -o 'jsonpath={.metadata.labels}{"\n"}{.spec.replicas}'
+same_as_kubectl get cm,deploy settings
+same_as_kubectl get svc,deploy -A -o custom-columns=NAME:.metadata.name,NS:.metadata.namespace
+same_as_kubectl -n team-a get cm other -o json
+
+# Usage errors.
+same_as_kubectl delete pods
+same_as_kubectl scale deploy web
+same_as_kubectl label cm settings
+same_as_kubectl patch cm settings
+same_as_kubectl create deployment nameless
+same_as_kubectl get pods -o bogus
 
 # version (the client lines are each client's own), api-resources.
 run_one real "$WORK/real" version
@@ -154,6 +176,8 @@ same_as_kubectl api-resources
 same_as_kubectl api-resources --namespaced=false
 same_as_kubectl api-resources -o name
 same_as_kubectl api-resources --api-group=apps --no-headers
+same_as_kubectl api-resources -o wide
+same_as_kubectl api-resources --verbs=list,watch --namespaced=true
 
 # Verbs that change the cluster, each client on its own twin objects.
 same_as_kubectl --names t-real t-ours create namespace @N@
