@@ -12,6 +12,7 @@
 #   sudo scripts/bench-proxy.sh [extra kscratch-bench proxy flags...]
 # SERVICES (default 10000) and ENDPOINTS (default 3) size the run. BUILD_DIR names the
 # build directory (default build, configured Release); NO_BUILD=1 uses the binaries there.
+# VERBOSE=2 also prints the proxy's own time per incremental sync (from its debug log).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -19,7 +20,7 @@ ROOT=$PWD
 EXTRA=()
 while (($#)); do
   case $1 in
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) EXTRA+=("$1"); shift ;;
   esac
 done
@@ -83,4 +84,15 @@ STATUS=0
 cat "$WORK/run.out"
 kill -0 "$SERVER_PID" 2>/dev/null || fail "the server died during the benchmark"
 grep 'proxy\] full sync' "$WORK/server.log" | tail -n 3 || true
+# With VERBOSE=2 the proxy logs each incremental sync: how much of a change's latency is
+# the proxy's own work (model, encoding, the kernel's commit).
+if grep -q 'proxy\] synced' "$WORK/server.log"; then
+  stats() {
+    sed -n 's/.* in \([0-9.]*\) ms$/\1/p' | sort -n |
+      awk -v what="$1" '{v[NR]=$1} END {if (NR) printf "proxy: %d %s, p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", NR, what, v[int((NR+1)/2)], v[int(NR*0.99+0.999)], v[NR]}'
+  }
+  grep 'proxy\] synced' "$WORK/server.log" | stats "incremental syncs" || true
+  # An endpoint that moves: one service, a handful of messages (the benchmark's changes).
+  grep -E 'proxy\] synced 1 services \([0-9] messages\)' "$WORK/server.log" | stats "syncs of one service in < 10 messages" || true
+fi
 exit $STATUS
