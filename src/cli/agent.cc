@@ -2,6 +2,7 @@
 // does. It fetches the cluster CA from the server's /cacerts and checks it against the
 // hash in the join token (so a man in the middle cannot pose as the server), then runs
 // the kubelet against the API over HTTPS with the token's password as its bearer token.
+// The cluster CIDR comes from the server (cluster_settings.h), so every node agrees on it.
 
 #include "kscratch/client/client.h"
 #include "kscratch/client/https_connection.h"
@@ -9,6 +10,7 @@
 #include "kscratch/pki/pki.h"
 #include "kscratch/runtime/supervisor.h"
 #include "kscratch/util/log.h"
+#include "cluster_settings.h"
 #include "roles.h"
 #ifdef KSCRATCH_WITH_KUBELET
 #include "kscratch/kubelet/kubelet.h"
@@ -74,9 +76,15 @@ int run_agent(const AgentConfig& config) {
   std::filesystem::create_directories(ca_file.parent_path());
   std::ofstream(ca_file, std::ios::trunc) << *ca;
 
-  boost::asio::io_context io(1);
   pki::Kubeconfig kubeconfig{config.server, *ca, "", "", token->password, false};
-  auto node_options = kubelet_options(config.node, config.data_dir, "10.42.0.0/16", ca_file);
+  auto settings = fetch_cluster_settings(kubeconfig, std::chrono::seconds(60));
+  if (!settings) {
+    log::error(kLog, "cannot join {}: {}", config.server, settings.error().message);
+    return 1;
+  }
+
+  boost::asio::io_context io(1);
+  auto node_options = kubelet_options(config.node, config.data_dir, settings->cluster_cidr, ca_file);
   client::Client kubelet_client(client::make_https_transport(io.get_executor(), kubeconfig), "kubelet");
   runtime::Supervisor supervisor(io, config.shutdown_timeout);
   supervisor.add("kubelet", [&] { return kubelet::run_kubelet(kubelet_client, node_options); });

@@ -23,6 +23,7 @@
 #include "kscratch/store/store.h"
 #include "kscratch/util/log.h"
 #include "kscratch/version.h"
+#include "cluster_settings.h"
 #include "roles.h"
 
 #include <boost/asio/io_context.hpp>
@@ -76,6 +77,13 @@ std::vector<std::string> serving_names(const ServerConfig& c) {
   char host[256] = {};
   if (::gethostname(host, sizeof host - 1) == 0 && host[0]) names.emplace_back(host);
   if (c.bind_address != "0.0.0.0" && c.bind_address != "::") names.push_back(c.bind_address);
+  // The node's address: agents on other hosts reach the server there.
+  std::string node_ip = c.node.node_ip;
+#ifdef KSCRATCH_WITH_KUBELET
+  if (node_ip.empty()) node_ip = kubelet::default_node_ip();
+#endif
+  if (!node_ip.empty()) names.push_back(node_ip);
+  names.insert(names.end(), c.tls_sans.begin(), c.tls_sans.end());
   return names;
 }
 }  // namespace
@@ -146,6 +154,11 @@ int run_server(const ServerConfig& config) {
       "default-scheduler");
   scheduler::SchedulerOptions scheduler_options;
   supervisor.add("scheduler", [&] { return scheduler::run_scheduler(scheduler_client, scheduler_options); });
+  // What agents joining later take from the server (cluster_settings.h).
+  client::Client settings_client(
+      client::make_in_process_transport(api.handler(), "system:kscratch-server", {"system:masters", "system:authenticated"}),
+      "kscratch");
+  supervisor.add("cluster-settings", [&] { return publish_cluster_settings(settings_client, {config.cluster_cidr}); });
 #ifdef KSCRATCH_WITH_KUBELET
   // The local agent: a kubelet reaching the API in process, as its node's identity.
   std::optional<client::Client> kubelet_client;

@@ -1,4 +1,4 @@
-// /proc and /sys writes (see kernel_settings.h).
+// /proc writes (see kernel_settings.h).
 
 #include "kernel_settings.h"
 
@@ -36,9 +36,5 @@ Status write_setting(const std::string& path, char value) {
 }  // namespace
 
 Status enable_ip_forward() { return write_setting("/proc/sys/net/ipv4/ip_forward", '1'); }
-
-Status enable_hairpin(const std::string& port) {
-  return write_setting(fmt::format("/sys/class/net/{}/brport/hairpin_mode", port), '1');
-}
 
 }  // namespace kscratch::podnetwork

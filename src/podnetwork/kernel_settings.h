@@ -1,5 +1,6 @@
 #pragma once
-// Kernel settings the pod network writes through /proc and /sys.
+// Kernel settings the pod network writes through /proc (net.* sysctls there are the
+// calling thread's network namespace's).
 
 #include "kscratch/util/expected.h"
 
@@ -9,8 +10,5 @@ namespace kscratch::podnetwork {
 
 // net.ipv4.ip_forward=1: without it pods reach neither services nor other nodes.
 Status enable_ip_forward();
-// hairpin_mode on a bridge port: a pod reaching itself through a service address gets
-// its packets back through the port they came in on.
-Status enable_hairpin(const std::string& port);
 
 }  // namespace kscratch::podnetwork

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 #include <linux/if.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
 #include <sys/socket.h>
 
 namespace kscratch::podnetwork::netlink {
@@ -47,6 +49,26 @@ Status set_up(nl_sock* sock, rtnl_link* link) {
   if (int err = rtnl_link_change(sock, link, changes.get(), 0); err < 0) {
     return nl_error(fmt::format("set {} up", rtnl_link_get_name(link)), err);
   }
+  return Ok{};
+}
+
+Status enable_hairpin(nl_sock* sock, const std::string& port) {
+  auto link = get_link(sock, port);
+  if (!link) return link.error();
+  if (!*link) return make_error("hairpin on " + port + ": no such link");
+  int ifindex = rtnl_link_get_ifindex(link->value().get());
+  std::unique_ptr<nl_msg, void (*)(nl_msg*)> msg(nlmsg_alloc_simple(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK), nlmsg_free);
+  if (!msg) return make_error("hairpin on " + port + ": out of memory");
+  ifinfomsg ifi{};
+  ifi.ifi_family = AF_BRIDGE;
+  ifi.ifi_index = ifindex;
+  nlattr* protinfo = nullptr;
+  if (nlmsg_append(msg.get(), &ifi, sizeof ifi, NLMSG_ALIGNTO) < 0 ||
+      !(protinfo = nla_nest_start(msg.get(), IFLA_PROTINFO | NLA_F_NESTED)) ||
+      nla_put_u8(msg.get(), IFLA_BRPORT_MODE, 1) < 0 || nla_nest_end(msg.get(), protinfo) < 0) {
+    return make_error("hairpin on " + port + ": message too large");
+  }
+  if (int err = nl_send_sync(sock, msg.release()); err < 0) return nl_error("hairpin on " + port, err);
   return Ok{};
 }
 

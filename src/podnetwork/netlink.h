@@ -64,6 +64,11 @@ Expected<std::optional<Link>> get_link(nl_sock* sock, const std::string& name);
 Status set_up(nl_sock* sock, rtnl_link* link);
 // Deletes the link with this name; a missing link is fine.
 Status delete_link(nl_sock* sock, const std::string& name);
+// hairpin_mode on a bridge port (IFLA_BRPORT_MODE, as `bridge link set dev X hairpin on`):
+// a pod reaching itself through a service address gets its packets back through the port
+// they came in on. Netlink, not /sys/class/net: sysfs shows the namespace it was mounted
+// in, which need not be this thread's.
+Status enable_hairpin(nl_sock* sock, const std::string& port);
 
 struct InterfaceAddress {
   Ipv4Address address;

@@ -218,7 +218,7 @@ class LinuxPodNetwork final : public PodNetwork {
     if (!*adopted) {
       if (auto s = create_veth(sock, a.host_veth, bridge_ifindex, a.netns); !s) return s;
     }
-    if (auto s = enable_hairpin(a.host_veth); !s) return s;
+    if (auto s = netlink::enable_hairpin(sock, a.host_veth); !s) return s;
     auto configured = configure_pod_interface(a.netns, address, *pod_cidr_);
     if (!configured && *adopted) {
       // The adopted veth's peer is not in this namespace (someone deleted or moved it):
@@ -226,7 +226,7 @@ class LinuxPodNetwork final : public PodNetwork {
       log::warn("podnetwork", "pod {}: rebuilding veth {}: {}", a.pod_uid, a.host_veth, configured.error().message);
       if (auto s = netlink::delete_link(sock, a.host_veth); !s) return s;
       if (auto s = create_veth(sock, a.host_veth, bridge_ifindex, a.netns); !s) return s;
-      if (auto s = enable_hairpin(a.host_veth); !s) return s;
+      if (auto s = netlink::enable_hairpin(sock, a.host_veth); !s) return s;
       configured = configure_pod_interface(a.netns, address, *pod_cidr_);
     }
     return configured;

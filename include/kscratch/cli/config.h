@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace kscratch::cli {
 
@@ -33,6 +34,7 @@ struct ServerConfig {
   int https_listen_port = 6443;
   std::filesystem::path write_kubeconfig = "/etc/kscratch/kubeconfig.yaml";
   std::string token;
+  std::vector<std::string> tls_sans;  // more names or addresses for the serving certificate
   bool disable_agent = false;
   NodeConfig node;
   std::string cluster_cidr = "10.42.0.0/16";      // pod CIDRs for nodes come from here

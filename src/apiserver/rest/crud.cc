@@ -624,7 +624,8 @@ asio::awaitable<Outcome> Api::server_side_apply(const Resource& r, const Request
 asio::awaitable<Outcome> Api::remove(const Resource& r, const RequestInfo& info, const http::Request& req) {
   json::object options;
   if (!req.body.empty()) {
-    auto decoded = decode_body(req.body, "application/json");
+    // kubectl drain's typed client sends its DeleteOptions as protobuf.
+    auto decoded = decode_body(req.body, req.header("content-type"));
     if (auto* e = std::get_if<ApiError>(&decoded)) co_return *e;
     if (std::get<json::value>(decoded).is_object()) options = std::get<json::value>(decoded).get_object();
   }

@@ -23,6 +23,8 @@ Parsed<ServerConfig> parse_server(const std::vector<std::string>& args) {
      "Where to write the admin kubeconfig")
     ("token,t", po::value(&c.token)->value_name("TOKEN"),
      "Shared secret agents join with (generated when absent)")
+    ("tls-san", po::value(&c.tls_sans)->composing()->value_name("NAME"),
+     "Another host name or IP address in the serving certificate (repeatable)")
     ("disable-agent", po::bool_switch(&c.disable_agent), "Run the control plane only, no kubelet or proxy")
     ("cluster-cidr", po::value(&c.cluster_cidr)->default_value(c.cluster_cidr)->value_name("CIDR"),
      "IPv4 range of pod IPs; each node gets a /24 of it")

@@ -423,3 +423,19 @@ TEST_CASE("pods get the server's default toleration seconds for not-ready and un
   CHECK(tolerations[1].as_object()["key"] == "node.kubernetes.io/unreachable");
   CHECK(tolerations[1].as_object()["tolerationSeconds"] == 5);
 }
+
+TEST_CASE("DELETE takes its DeleteOptions as protobuf, as kubectl drain sends them", "[apiserver]") {
+  ApiFixture f;
+  auto pod = R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},
+    "spec":{"nodeName":"n1","containers":[{"name":"c","image":"i"}]}})";
+  REQUIRE(f.call("POST", "/api/v1/namespaces/default/pods", pod).status == 201);
+  // "k8s\0" + runtime.Unknown{typeMeta{v1, DeleteOptions}, raw: DeleteOptions{gracePeriodSeconds: 0}}.
+  std::string raw("\x08\x00", 2);
+  std::string type_meta = std::string("\x0a\x02v1\x12\x0d", 6) + "DeleteOptions";
+  std::string body = std::string("k8s\0", 4) + "\x0a" + static_cast<char>(type_meta.size()) + type_meta + "\x12" +
+                     static_cast<char>(raw.size()) + raw + std::string("\x1a\x00\x22\x00", 4);
+  auto removed = f.call("DELETE", "/api/v1/namespaces/default/pods/p", body, "application/vnd.kubernetes.protobuf");
+  INFO(removed.body);
+  CHECK(removed.status == 200);
+  CHECK(f.call("GET", "/api/v1/namespaces/default/pods/p").status == 404);  // grace 0: gone at once
+}
