@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of kscratch: installs dependencies, builds (build/ by default, with
-# warnings as errors), runs the unit and end-to-end tests, then builds the unit tests
+# warnings as errors), runs the unit and end-to-end tests (then prints what each
+# end-to-end test verified, scripts/e2e-summary.sh), then builds the unit tests
 # again with AddressSanitizer + UndefinedBehaviorSanitizer and runs them there.
 #
 #   sudo scripts/test.sh            everything
@@ -23,7 +24,11 @@ cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DKSCRATCH_WERROR=ON
 cmake --build "$BUILD_DIR" -j"$JOBS"
 
 step "unit and end-to-end tests"
-ctest --test-dir "$BUILD_DIR" --output-on-failure -j2
+rc=0
+ctest --test-dir "$BUILD_DIR" --output-on-failure -j2 || rc=$?
+step "what the end-to-end tests verified"
+scripts/e2e-summary.sh "$BUILD_DIR" || true
+((rc == 0)) || exit "$rc"
 
 if [[ -z ${SKIP_SANITIZERS:-} ]]; then
   step "unit tests under AddressSanitizer + UndefinedBehaviorSanitizer ($ASAN_DIR)"
