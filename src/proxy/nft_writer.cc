@@ -11,6 +11,7 @@
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
+#include <libnftnl/udata.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_nat.h>
@@ -58,6 +59,7 @@ const std::string& slot_map(bool with_port, std::uint32_t id) { return slot_maps
 const std::string kHairpin = "hairpin-endpoints";         // ep . ep
 // nft's datatype numbers (for `nft list` to print keys), concatenations 6 bits apart.
 constexpr std::uint32_t kTypeIpv4 = 7, kTypeInetProto = 12, kTypeInetService = 13, kTypeMark = 19;
+constexpr std::uint32_t kByteorderHost = 1;  // nft's BYTEORDER_HOST_ENDIAN, in a set's user data
 constexpr std::uint32_t kMaxSlotId = (std::uint32_t{1} << (32 - kSlotBits)) - 1;
 // Elements per NEWSETELEM message (well under the batch's per-message room).
 constexpr std::size_t kElementsPerMessage = 200;
@@ -231,6 +233,13 @@ class Encoder {
     nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, key_type);
     nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, key_len);
     nftnl_set_set_u32(s, NFTNL_SET_ID, next_set_id_++);
+    if (key_type == kTypeMark) {
+      // Slot keys are numgen's numbers, in host order: tell nft, so `nft list` prints them as such.
+      auto* udata = nftnl_udata_buf_alloc(64);
+      nftnl_udata_put_u32(udata, NFTNL_UDATA_SET_KEYBYTEORDER, kByteorderHost);
+      nftnl_set_set_data(s, NFTNL_SET_USERDATA, nftnl_udata_buf_data(udata), nftnl_udata_buf_len(udata));
+      nftnl_udata_buf_free(udata);
+    }
     nftnl_set_nlmsg_build_payload(batch_.add(NFT_MSG_NEWSET, NLM_F_CREATE, (data_len ? "add map " : "add set ") + name), s);
     batch_.next();
     nftnl_set_free(s);
