@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -42,7 +43,14 @@ std::string find_kubectl() {
 int run_kubectl(const std::vector<std::string>& args) {
   bool help = args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help";
   if (!help) {
-    if (auto code = kubectl::run(args)) return *code;
+    if (auto code = kubectl::run(args)) {
+      // A command-line client is done once its output is out: skipping the destructors
+      // and atexit handlers (OpenSSL's clean-up among them) saves a few milliseconds of
+      // every command, which is what a CLI is measured by.
+      std::fflush(stdout);
+      std::fflush(stderr);
+      ::_exit(*code);
+    }
   }
   auto kubectl = find_kubectl();
   if (help) {
