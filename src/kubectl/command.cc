@@ -24,6 +24,12 @@ namespace json = boost::json;
 namespace fs = std::filesystem;
 
 int fail(const std::string& message) {
+  // Messages about the server (its Status, or reaching it) print as they are, as
+  // kubectl's CheckErr does; everything else is a client-side "error: ".
+  for (const char* raw : {"Error from server", "The connection to the server", "Unable to connect to the server",
+                          "Error in configuration"}) {
+    if (message.starts_with(raw)) return fail_raw(message);
+  }
   fmt::print(stderr, "error: {}\n", message);
   return kFailure;
 }
@@ -33,15 +39,18 @@ int fail_raw(const std::string& message) {
   return kFailure;
 }
 
-int fail_command(const std::string& message) {
+void klog_error(const std::string& where, const std::string& text) {
   auto now = std::chrono::system_clock::now();
   std::time_t t = std::chrono::system_clock::to_time_t(now);
   std::tm local{};
   ::localtime_r(&t, &local);
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000;
-  fmt::print(stderr, "E{:02}{:02} {:02}:{:02}:{:02}.{:06} {:>7} run.go:72] \"command failed\" err={}\n", local.tm_mon + 1,
-             local.tm_mday, local.tm_hour, local.tm_min, local.tm_sec, micros, ::getpid(),
-             apimachinery::goformat::go_quote(message));
+  fmt::print(stderr, "E{:02}{:02} {:02}:{:02}:{:02}.{:06} {:>7} {}] {}\n", local.tm_mon + 1, local.tm_mday, local.tm_hour,
+             local.tm_min, local.tm_sec, micros, ::getpid(), where, text);
+}
+
+int fail_command(const std::string& message) {
+  klog_error("run.go:72", "\"command failed\" err=" + apimachinery::goformat::go_quote(message));
   return kFailure;
 }
 

@@ -35,6 +35,8 @@ int fail(const std::string& message);
 // cobra's failures before the command runs (a required flag missing) are logged by klog:
 // `E1127 16:33:36.140131   19783 run.go:72] "command failed" err="required flag(s) ..."`.
 int fail_command(const std::string& message);
+// One klog error line: `E1127 16:33:36.140131   19783 <where>] <text>`.
+void klog_error(const std::string& where, const std::string& text);
 // Prints an already formatted message (server errors print without "error: ").
 int fail_raw(const std::string& message);
 

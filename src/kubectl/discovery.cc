@@ -2,6 +2,8 @@
 
 #include "discovery.h"
 
+#include "command.h"
+#include "kscratch/apimachinery/goformat.h"
 #include "rest.h"
 
 #include <boost/json/parse.hpp>
@@ -213,6 +215,14 @@ bool Discovery::fetch() {
     auto response = rest_->get(root, kAcceptAggregated);
     if (!is_success(response)) {
       error_ = error_message(response, rest_->server());
+      if (response.status == 0 && response.body.find("refused") != std::string::npos) {
+        // kubectl's discovery client logs each of its five attempts before giving up.
+        std::string host = rest_->server().substr(rest_->server().find("://") + 3);
+        std::string err = "couldn't get current server API group list: Get \"" + rest_->server() +
+                          "/api?timeout=32s\": dial tcp " + host + ": connect: connection refused";
+        for (int i = 0; i < 5; ++i)
+          klog_error("memcache.go:265", "\"Unhandled Error\" err=" + apimachinery::goformat::go_quote(err));
+      }
       return false;
     }
     auto doc = parse_object(response.body);

@@ -93,7 +93,9 @@ std::vector<fs::path> kubeconfig_files(const ParsedArgs& args, const std::string
   return files;
 }
 
-Expected<ClientConfig> load_client_config(const ParsedArgs& args, const std::vector<fs::path>& files) {
+namespace {
+
+Expected<Merged> merge_files(const std::vector<fs::path>& files) {
   Merged merged;
   for (auto& file : files) {
     try {
@@ -104,16 +106,38 @@ Expected<ClientConfig> load_client_config(const ParsedArgs& args, const std::vec
       return Error{"error loading config file \"" + file.string() + "\": " + e.what()};
     }
   }
+  return merged;
+}
+
+}  // namespace
+
+Expected<ContextList> list_contexts(const std::vector<fs::path>& files) {
+  auto merged = merge_files(files);
+  if (!merged) return merged.error();
+  ContextList out;
+  out.current_context = merged->current_context;
+  // std::map iterates by name, the order kubectl sorts them in.
+  for (auto& [name, entry] : merged->entries["contexts"]) {
+    const YAML::Node body = entry["context"];
+    out.contexts.push_back({name, scalar(body, "cluster"), scalar(body, "user"), scalar(body, "namespace")});
+  }
+  return out;
+}
+
+Expected<ClientConfig> load_client_config(const ParsedArgs& args, const std::vector<fs::path>& files) {
+  auto merged_files = merge_files(files);
+  if (!merged_files) return merged_files.error();
+  Merged& merged = *merged_files;
   ClientConfig out;
   out.context = args.get("context", merged.current_context);
   if (args.has("context") && !merged.entries["contexts"].count(out.context))
-    return Error{"context was not found for specified context: " + out.context};
+    return Error{"Error in configuration: context was not found for specified context: " + out.context};
 
   YAML::Node context = body_or_new(merged.entries["contexts"], out.context, "context");
   std::string cluster_name = args.get("cluster", scalar(context["context"], "cluster"));
   std::string user_name = args.get("user", scalar(context["context"], "user"));
   if (args.has("cluster") && !merged.entries["clusters"].count(cluster_name))
-    return Error{"cluster \"" + cluster_name + "\" does not exist"};
+    return Error{"Error in configuration: cluster \"" + cluster_name + "\" does not exist"};
   if (cluster_name.empty()) cluster_name = "cluster";
   YAML::Node cluster = body_or_new(merged.entries["clusters"], cluster_name, "cluster");
   YAML::Node user = body_or_new(merged.entries["users"], user_name.empty() ? "user" : user_name, "user");

@@ -31,11 +31,21 @@ struct ClientConfig {
 std::vector<std::filesystem::path> kubeconfig_files(const ParsedArgs& args, const std::string& home,
                                                     const std::string& kubeconfig_env);
 
-// Merges the files and applies the flags. Errors read as kubectl's ("context was not
-// found for specified context: x").
+// Merges the files and applies the flags. Errors read as kubectl's ("Error in
+// configuration: context was not found for specified context: x").
 Expected<ClientConfig> load_client_config(const ParsedArgs& args, const std::vector<std::filesystem::path>& files);
 
 // From the process environment.
 Expected<ClientConfig> load_client_config(const ParsedArgs& args);
+
+// The merged files' contexts, for `kubectl config get-contexts|current-context`.
+struct ContextEntry {
+  std::string name, cluster, user, namespace_name;
+};
+struct ContextList {
+  std::string current_context;
+  std::vector<ContextEntry> contexts;  // sorted by name
+};
+Expected<ContextList> list_contexts(const std::vector<std::filesystem::path>& files);
 
 }  // namespace kscratch::kubectl

@@ -55,6 +55,8 @@ const std::vector<Verb>& verbs() {
       {"label", {{"overwrite", 0, false}}, run_label},
       {"annotate", {{"overwrite", 0, false}}, run_annotate},
       {"patch", {{"patch", 'p'}, {"type"}, {"patch-file"}}, run_patch},
+      {"api-versions", {}, run_api_versions},
+      {"config", {kOutput, kNoHeaders}, run_config, config_handles, false},
   };
   return all;
 }
@@ -84,12 +86,12 @@ std::optional<int> run(const std::vector<std::string>& args) {
   if (c.args.flag("help")) return std::nullopt;
   if (verb->handles && !verb->handles(c.args)) return std::nullopt;
   try {
+    if (!verb->needs_server) return verb->run(c);
     bool client_only = verb->name == "version" && c.args.flag("client");
     auto config = load_client_config(c.args);
     if (!config) {
       if (client_only) return run_version(c);
-      const auto& message = config.error().message;
-      return message.starts_with("The connection") ? fail_raw(message) : fail(message);
+      return fail(config.error().message);
     }
     c.config = std::move(*config);
     int verbosity = std::atoi(c.args.get("v", "0").c_str());

@@ -30,8 +30,11 @@ int run_create(Command& c);
 int run_label(Command& c);
 int run_annotate(Command& c);
 int run_patch(Command& c);
+int run_config(Command& c);
+int run_api_versions(Command& c);
 
 bool create_handles(const ParsedArgs& args);
 bool get_handles(const ParsedArgs& args);
+bool config_handles(const ParsedArgs& args);
 
 }  // namespace kscratch::kubectl

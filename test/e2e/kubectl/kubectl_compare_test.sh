@@ -13,16 +13,17 @@ export KSCRATCH_KUBECTL_NO_FALLBACK=1
 PORT=16541
 start_server_for_kubectl "$K" $PORT
 
-# Ages ("5s", "3m10s") may tick between the two runs. Twin objects also differ in
+# Ages ("5s", "3m10s") may tick between the two runs, and their width with them: the
+# spaces after an age column (and after its header) are not compared. Twin objects also differ in
 # what the server generates: uid, resourceVersion, timestamps.
 mask() {
   # klog's header carries the time and the process id.
   sed -E 's/^E[0-9]{4} [0-9:.]+ +[0-9]+ /E0000 00:00:00.000000 PID /' |
   if [[ -n ${TWINS:-} ]]; then
-    sed -E 's/\b[0-9]+[smhdy]([0-9]+[smhd])?\b/AGE/g; s/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/UID/g;
+    sed -E 's/\b[0-9]+[smhdy]([0-9]+[smhd])?\b/AGE/g; s/AGE +/AGE /g; s/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/UID/g;
       s/(resourceVersion"?: )"[0-9]+"/\1RV/; s/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z/TIME/g'
   else
-    sed -E 's/\b[0-9]+[smhdy]([0-9]+[smhd])?\b/AGE/g'
+    sed -E 's/\b[0-9]+[smhdy]([0-9]+[smhd])?\b/AGE/g; s/AGE +/AGE /g'
   fi
 }
 
@@ -177,6 +178,32 @@ same_as_kubectl api-resources --namespaced=false
 same_as_kubectl api-resources -o name
 same_as_kubectl api-resources --api-group=apps --no-headers
 same_as_kubectl api-resources -o wide
+same_as_kubectl api-versions
+same_as_kubectl config current-context
+same_as_kubectl config get-contexts
+same_as_kubectl config get-contexts -o name
+same_as_kubectl config get-contexts nope
+# A second kubeconfig merged in through KUBECONFIG, with a context of its own.
+cat >"$WORK/second.yaml" <<'YAML'
+apiVersion: v1
+kind: Config
+current-context: other
+clusters:
+- name: other
+  cluster: {server: "https://127.0.0.1:1"}
+contexts:
+- name: other
+  context: {cluster: other, user: other, namespace: team-a}
+- name: alpha
+  context: {cluster: other, user: other}
+users:
+- name: other
+  user: {token: abc}
+YAML
+KUBECONFIG=$KUBECONFIG:$WORK/second.yaml same_as_kubectl config get-contexts
+KUBECONFIG=$WORK/second.yaml:$KUBECONFIG same_as_kubectl config current-context
+KUBECONFIG=$KUBECONFIG:$WORK/second.yaml same_as_kubectl --context alpha get cm --insecure-skip-tls-verify
+same_as_kubectl --context nope get pods
 same_as_kubectl api-resources --verbs=list,watch --namespaced=true
 
 # Verbs that change the cluster, each client on its own twin objects.

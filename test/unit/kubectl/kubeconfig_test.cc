@@ -55,7 +55,7 @@ TEST_CASE("KUBECONFIG files merge: the first file wins each name and the current
 
   auto missing = load_client_config(args({"--context", "gamma"}), files);
   REQUIRE_FALSE(missing.ok());
-  CHECK(missing.error().message == "context was not found for specified context: gamma");
+  CHECK(missing.error().message == "Error in configuration: context was not found for specified context: gamma");
 }
 
 TEST_CASE("the kubeconfig flag wins, then KUBECONFIG, then ~/.kube/config") {
