@@ -113,7 +113,9 @@ all_ready() {
 }
 nodes_of() { live_pods "$1" | awk '{print $2}' | sort | uniq -c; }
 # hello_ready_without NODE: the example's 3 pods Ready, none on NODE.
-hello_ready_without() { all_ready app=hello 3 && ! live_pods app=hello | grep -q " $1 "; }
+# (Output is captured before grep -q: with pipefail, grep -q leaving early fails the pipe.)
+has_pod_on() { local pods; pods=$(live_pods "$1"); grep -q " $2 " <<<"$pods"; }
+hello_ready_without() { all_ready app=hello 3 && ! has_pod_on app=hello "$1"; }
 node_not_ready() { ! node_ready "$1"; }
 pod_gone() { ! kc get pod "$1" >/dev/null 2>&1; }
 # fetch_in_pod POD URL: one HTTP GET from inside POD (kubectl exec; busybox's wget, whose
@@ -235,5 +237,5 @@ done
 expect_exit 0 kc scale deployment hello --replicas 6
 wait_until 120 "6 hello pods Ready" all_ready app=hello 6
 nodes_of app=hello
-live_pods app=hello | grep -q " ${NAMES[victim]} " || fail "${NAMES[victim]} got no pod after rejoining: $(nodes_of app=hello)"
+has_pod_on app=hello "${NAMES[victim]}" || fail "${NAMES[victim]} got no pod after rejoining: $(nodes_of app=hello)"
 echo "PASS"
