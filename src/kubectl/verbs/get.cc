@@ -44,7 +44,7 @@ std::string continue_of(const json::object& o) {
 }
 
 // Without a Table from the server kubectl prints NAME and AGE from the objects.
-json::object default_table(const ApiResource& r, const json::object& obj, bool is_list) {
+json::object default_table(const json::object& obj, bool is_list) {
   std::vector<json::object> objects;
   if (is_list) {
     objects = items_of(obj);
@@ -60,7 +60,6 @@ json::object default_table(const ApiResource& r, const json::object& obj, bool i
     rows.push_back(json::object{{"cells", json::array{json::value(apimachinery::object::name_of(o)), json::value(age)}},
                                 {"object", std::move(partial)}});
   }
-  (void)r;
   return json::object{
       {"kind", "Table"},
       {"columnDefinitions", json::array{json::object{{"name", "Name"}, {"type", "string"}, {"format", "name"}, {"priority", 0}},
@@ -165,7 +164,7 @@ int print_tables(Command& c, const std::vector<Info>& infos, const GetOptions& o
     if (kind && kind->is_string() && kind->get_string() == "Table") {
       printer->print(info.object, w);
     } else {
-      printer->print(default_table(info.resource, info.object, info.is_list), w);
+      printer->print(default_table(info.object, info.is_list), w);
     }
   }
   flush();
