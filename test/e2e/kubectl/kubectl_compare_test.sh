@@ -3,6 +3,7 @@
 # the same (ages masked). Verbs that change the cluster run on twin objects, one for each
 # client, whose names are then masked.
 source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../images/lib_images.sh"
 K=$1
 command -v kubectl >/dev/null || { echo "kubectl not installed: skipped"; exit 0; }
 REAL=$(command -v kubectl)
@@ -10,7 +11,7 @@ REAL=$(command -v kubectl)
 # running the real kubectl, which would compare kubectl with itself.
 export KSCRATCH_KUBECTL_NO_FALLBACK=1
 
-PORT=16541
+PORT=$(images_pick_port $((16540 + RANDOM % 200)))  # a free port: tests run side by side
 start_server_for_kubectl "$K" $PORT
 
 # Ages ("5s", "3m10s") may tick between the two runs, and their width with them: the
