@@ -46,15 +46,21 @@ store::StoreOptions store_options(const ServerConfig& c) {
   return o;
 }
 
-#ifdef KSCRATCH_WITH_DNS
-// Cluster DNS on the node's address (which pods reach over the bridge, and the proxy
-// sends kube-dns's ClusterIP to), at the port the kube-dns endpoints name.
-dns::DnsOptions dns_options(const ServerConfig& c, const std::string& node_name) {
+// The node's address: --node-ip, else the address of the default route (empty when this
+// build has no kubelet to ask). The serving certificate and cluster DNS both use it.
+std::string node_ip_of(const ServerConfig& c) {
   std::string node_ip = c.node.node_ip;
 #ifdef KSCRATCH_WITH_KUBELET
   if (node_ip.empty()) node_ip = kubelet::default_node_ip();
 #endif
-  if (node_ip.empty()) node_ip = "127.0.0.1";
+  return node_ip;
+}
+
+#ifdef KSCRATCH_WITH_DNS
+// Cluster DNS on the node's address (which pods reach over the bridge, and the proxy
+// sends kube-dns's ClusterIP to), at the port the kube-dns endpoints name.
+dns::DnsOptions dns_options(const ServerConfig& c, const std::string& node_name, const std::string& node_ip_or_empty) {
+  std::string node_ip = node_ip_or_empty.empty() ? "127.0.0.1" : node_ip_or_empty;
   dns::DnsOptions o;
   o.listen_address = c.dns_bind_address.empty() ? node_ip : c.dns_bind_address;
   // Endpoints may not name loopback or unspecified addresses (API validation): the node IP
@@ -71,17 +77,13 @@ dns::DnsOptions dns_options(const ServerConfig& c, const std::string& node_name)
 #endif
 
 // Every name clients may use to reach the API server, as upstream's serving certificate.
-std::vector<std::string> serving_names(const ServerConfig& c) {
+std::vector<std::string> serving_names(const ServerConfig& c, const std::string& node_ip) {
   std::vector<std::string> names = {"127.0.0.1", "localhost", "kubernetes", "kubernetes.default",
                                     "kubernetes.default.svc", "kubernetes.default.svc.cluster.local", "10.43.0.1"};
   char host[256] = {};
   if (::gethostname(host, sizeof host - 1) == 0 && host[0]) names.emplace_back(host);
   if (c.bind_address != "0.0.0.0" && c.bind_address != "::") names.push_back(c.bind_address);
   // The node's address: agents on other hosts reach the server there.
-  std::string node_ip = c.node.node_ip;
-#ifdef KSCRATCH_WITH_KUBELET
-  if (node_ip.empty()) node_ip = kubelet::default_node_ip();
-#endif
   if (!node_ip.empty()) names.push_back(node_ip);
   names.insert(names.end(), c.tls_sans.begin(), c.tls_sans.end());
   return names;
@@ -99,7 +101,8 @@ int run_server(const ServerConfig& config) {
   }
   auto db = *opened;
 
-  auto pki = pki::ensure_server_pki(config.data_dir, pki::classify_names(serving_names(config)));
+  const std::string node_ip = node_ip_of(config);
+  auto pki = pki::ensure_server_pki(config.data_dir, pki::classify_names(serving_names(config, node_ip)));
   if (!pki) {
     log::error(kLog, "cannot set up certificates: {}", pki.error().message);
     return 1;
@@ -188,7 +191,7 @@ int run_server(const ServerConfig& config) {
 #ifdef KSCRATCH_WITH_KUBELET
     if (!config.disable_agent && dns_node.empty()) dns_node = kubelet::default_node_name();
 #endif
-    auto options = dns_options(config, dns_node);
+    auto options = dns_options(config, dns_node, node_ip);
     dns_client.emplace(client::make_in_process_transport(api.handler(), "system:serviceaccount:kube-system:coredns",
                                                          {"system:serviceaccounts", "system:serviceaccounts:kube-system",
                                                           "system:authenticated"}),
