@@ -21,8 +21,10 @@ mask() {
   # klog's header carries the time and the process id.
   sed -E 's/^E[0-9]{4} [0-9:.]+ +[0-9]+ /E0000 00:00:00.000000 PID /' |
   if [[ -n ${TWINS:-} ]]; then
-    sed -E 's/\b[0-9]+[smhdy]([0-9]+[smhd])?\b/AGE/g; s/AGE +/AGE /g; s/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/UID/g;
-      s/(resourceVersion"?: )"[0-9]+"/\1RV/; s/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z/TIME/g'
+    # uids and times first: a uid's group like "4d1e" would otherwise be taken for an age.
+    sed -E 's/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/UID/g;
+      s/(resourceVersion"?: )"[0-9]+"/\1RV/; s/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z/TIME/g;
+      s/\b[0-9]+[smhdy]([0-9]+[smhd])?\b/AGE/g; s/AGE +/AGE /g'
   else
     sed -E 's/\b[0-9]+[smhdy]([0-9]+[smhd])?\b/AGE/g; s/AGE +/AGE /g'
   fi
