@@ -58,7 +58,14 @@ const std::vector<Verb>& verbs() {
       {"api-versions", {}, run_api_versions},
       {"config", {kOutput, kNoHeaders}, run_config, config_handles, false},
   };
-  return all;
+  static const std::vector<Verb> with_families = [] {
+    auto v = all;
+    for (auto family : {apply_verbs, describe_verbs, everyday_verbs}) {
+      for (auto& verb : family()) v.push_back(std::move(verb));
+    }
+    return v;
+  }();
+  return with_families;
 }
 
 std::vector<std::string> builtin_verbs() {

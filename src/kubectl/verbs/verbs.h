@@ -21,6 +21,11 @@ struct Verb {
 
 const std::vector<Verb>& verbs();
 
+// Families of verbs, each defined in its own file and added to verbs().
+std::vector<Verb> apply_verbs();      // verbs/apply.cc: apply
+std::vector<Verb> describe_verbs();   // verbs/describe.cc: describe, rollout, set
+std::vector<Verb> everyday_verbs();   // verbs/everyday.cc: logs, wait, cordon, drain, taint, ...
+
 int run_get(Command& c);
 int run_version(Command& c);
 int run_api_resources(Command& c);
