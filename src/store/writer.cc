@@ -3,6 +3,7 @@
 #include "kscratch/util/log.h"
 
 #include <boost/asio/post.hpp>
+#include <sqlite3.h>
 
 namespace kscratch::store {
 
@@ -12,11 +13,15 @@ constexpr std::string_view kLog = "store";
 // enough that a write batch never waits more than a few milliseconds behind them.
 constexpr int kCompactRows = 2000;
 constexpr int kVacuumPages = 1000;
+// A WAL truncation refused as busy is tried again, this many times at most (then at the
+// next compaction).
+constexpr int kTruncateTries = 200;
 }  // namespace
 
 Writer::Writer(std::unique_ptr<sqlite::Connection> connection, queries::Snapshot start,
                boost::asio::any_io_executor loop, Publish publish, std::size_t max_batch)
     : db_(std::move(connection)),
+      checkpointer_(sqlite3_db_filename(db_->handle(), "main"), db_->handle(), {}),
       loop_(std::move(loop)),
       publish_(std::move(publish)),
       max_batch_(max_batch),
@@ -59,6 +64,7 @@ void Writer::close() {
     ready_.notify_all();
   }
   if (thread_.joinable()) thread_.join();
+  checkpointer_.close();
   for (auto& job : queue_) post_result<WriteResult>(loop_, job.handler, Errc::closed);
   queue_.clear();
   for (auto& [target, handler] : compactions_) post_result<Revision>(loop_, handler, Errc::closed);
@@ -86,6 +92,7 @@ void Writer::run() {
       compactions.swap(compactions_);
     }
     if (!batch.empty()) {
+      checkpointer_.before_write();
       commit_batch(batch);
       batch.clear();
     }
@@ -195,9 +202,14 @@ void Writer::maintenance_step() {
         return;
       }
       case Phase::checkpointing: {
-        // Copies the WAL into the database and truncates it, so the WAL cannot grow
-        // without bound under steady churn.
-        db_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        // Copies the WAL into the database and truncates it, which also hands the pages
+        // the vacuum freed back to the file system. Busy (1) while the checkpointer runs a
+        // step of its own: tried again a moment later.
+        if (db_->query_int("PRAGMA wal_checkpoint(TRUNCATE)") != 0 && ++truncate_tries_ < kTruncateTries) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));
+          return;
+        }
+        truncate_tries_ = 0;
         phase_ = Phase::idle;
         return;
       }

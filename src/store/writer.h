@@ -8,6 +8,7 @@
 // Compaction also runs here, in small transactions between write batches, so it never
 // holds the write lock for long.
 
+#include "checkpointer.h"
 #include "completion.h"
 #include "queries.h"
 #include "sqlite.h"
@@ -57,6 +58,7 @@ class Writer {
   void start_compaction(Revision target, Handler<Revision>& handler);
 
   std::unique_ptr<sqlite::Connection> db_;
+  Checkpointer checkpointer_;
   boost::asio::any_io_executor loop_;
   Publish publish_;
   std::size_t max_batch_;
@@ -66,6 +68,7 @@ class Writer {
   Revision compact_cursor_ = 0;
   enum class Phase { idle, compacting, vacuuming, checkpointing } phase_ = Phase::idle;
   Revision compact_target_ = 0;
+  int truncate_tries_ = 0;
   std::vector<Handler<Revision>> compact_waiters_;
 
   std::atomic<Revision> compacted_;
