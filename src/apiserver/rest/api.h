@@ -11,6 +11,7 @@
 #include "objects.h"
 #include "request_info.h"
 #include "services.h"
+#include "watch_encoding.h"
 
 #include "kscratch/store/store.h"
 
@@ -108,6 +109,7 @@ class Api : public http::Handler {
   bool ready_ = false;
   ServiceAllocations in_flight_;
   NamespaceCache namespace_cache_;
+  WatchEncoding watch_encoding_;
   ServiceAllocationCache service_cache_;
 };
 
@@ -134,6 +136,8 @@ json::object to_table(const Resource& r, const std::vector<json::object>& object
 struct Selection;
 std::variant<std::shared_ptr<Selection>, ApiError> parse_selection(const Resource& r, const http::Request& req);
 bool matches(const Selection& s, const json::object& object);
+// No label or field selector: every object matches.
+bool selects_everything(const Selection& s);
 
 // Helpers shared by the handlers.
 http::Response error_response(const ApiError& e);

@@ -55,6 +55,8 @@ std::variant<std::shared_ptr<Selection>, ApiError> parse_selection(const Resourc
   return s;
 }
 
+bool selects_everything(const Selection& s) { return s.label.empty() && s.field.empty(); }
+
 bool matches(const Selection& s, const json::object& object) {
   if (!s.label.empty()) {
     auto* l = find_path(object, "metadata.labels");

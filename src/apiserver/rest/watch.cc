@@ -89,6 +89,7 @@ asio::awaitable<void> Api::watch(const Resource& r, const RequestInfo& info, con
     co_return;
   }
 
+  const bool everything = selects_everything(*sel);
   auto w = store_->watch(prefix, from);
   std::string content_type = table ? "application/json;as=Table;v=v1;g=meta.k8s.io" : "application/json";
   if (!co_await out.start_stream(200, std::move(content_type))) co_return;
@@ -126,6 +127,15 @@ asio::awaitable<void> Api::watch(const Resource& r, const RequestInfo& info, con
     }
     std::string lines;
     for (auto& e : *events) {
+      if (everything && !table) {
+        // The common case: the change as every other watcher gets it, encoded once.
+        if (e->type == store::Event::Type::remove && !e->prev_value) continue;
+        const std::string& object = watch_encoding_.object_json(*e);
+        if (object.empty()) continue;
+        const char* type = e->type == store::Event::Type::remove ? "DELETED" : e->prev_value ? "MODIFIED" : "ADDED";
+        lines += fmt::format("{{\"type\":\"{}\",\"object\":{}}}\n", type, object);
+        continue;
+      }
       if (e->type == store::Event::Type::remove) {
         if (!e->prev_value) continue;
         auto old = from_stored(*e->prev_value, e->mod_revision);

@@ -243,6 +243,47 @@ TEST_CASE("watch streams later changes, with selectors applied per change", "[ap
   CHECK(text.find(R"("code":410)") != std::string::npos);
 }
 
+TEST_CASE("watchers without selectors share one encoding of each change", "[apiserver][watch]") {
+  ApiFixture f;
+  auto listed = f.call("GET", "/api/v1/namespaces/default/configmaps");
+  auto rv = std::string(listed.json_body()["metadata"].as_object()["resourceVersion"].as_string());
+  http::Request req;
+  req.method = "GET";
+  req.path = "/api/v1/namespaces/default/configmaps";
+  req.query = http::parse_query("watch=true&timeoutSeconds=1&resourceVersion=" + rv);
+  Recorder first, second;
+  int done = 0;
+  asio::co_spawn(f.io, f.api->handle(req, first), [&](std::exception_ptr) { ++done; });
+  asio::co_spawn(f.io, f.api->handle(req, second), [&](std::exception_ptr) { ++done; });
+  f.io.restart();
+  f.io.poll();
+  REQUIRE(f.call("POST", "/api/v1/namespaces/default/configmaps", R"({"metadata":{"name":"a"}})").status == 201);
+  auto patched = f.call("PATCH", "/api/v1/namespaces/default/configmaps/a", R"({"data":{"k":"v"}})",
+                        "application/merge-patch+json");
+  REQUIRE(f.call("DELETE", "/api/v1/namespaces/default/configmaps/a").status == 200);
+  f.io.restart();
+  while (done < 2) f.io.run_one();
+  std::string a, b;
+  for (auto& c : first.chunks) a += c;
+  for (auto& c : second.chunks) b += c;
+  CHECK(a == b);
+  // One line per change, each a whole event with the change's own resourceVersion.
+  std::vector<json::object> events;
+  std::size_t start = 0;
+  for (auto end = a.find('\n'); end != std::string::npos; start = end + 1, end = a.find('\n', start)) {
+    events.push_back(json::parse(a.substr(start, end - start)).as_object());
+  }
+  REQUIRE(events.size() == 3);
+  CHECK(events[0]["type"] == "ADDED");
+  CHECK(events[1]["type"] == "MODIFIED");
+  CHECK(events[2]["type"] == "DELETED");
+  CHECK(events[1]["object"].as_object()["data"].as_object()["k"] == "v");
+  auto rv_of = [](json::object& e) { return e["object"].as_object()["metadata"].as_object()["resourceVersion"]; };
+  CHECK(rv_of(events[1]) == patched.json_body()["metadata"].as_object()["resourceVersion"]);
+  CHECK(rv_of(events[0]) != rv_of(events[1]));
+  CHECK(rv_of(events[1]) != rv_of(events[2]));
+}
+
 namespace {
 
 // "manager/operation[/subresource]" of each managedFields entry.
