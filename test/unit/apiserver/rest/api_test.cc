@@ -202,16 +202,26 @@ TEST_CASE("list with selectors, paging and Table output", "[apiserver]") {
   CHECK(f.call("GET", "/api/v1/namespaces/default/configmaps").json_body()["items"].as_array().size() == 3);
 }
 
+namespace {
+
+// A one-second watch of the default namespace's ConfigMaps, with more query parameters.
+http::Request watch_configmaps(const std::string& query) {
+  http::Request req;
+  req.method = "GET";
+  req.path = "/api/v1/namespaces/default/configmaps";
+  req.query = http::parse_query("watch=true&timeoutSeconds=1&" + query);
+  return req;
+}
+
+}  // namespace
+
 TEST_CASE("watch streams later changes, with selectors applied per change", "[apiserver][watch]") {
   ApiFixture f;
   REQUIRE(f.call("POST", "/api/v1/namespaces/default/configmaps", R"({"metadata":{"name":"a","labels":{"x":"1"}}})").status == 201);
   auto listed = f.call("GET", "/api/v1/namespaces/default/configmaps");
   auto rv = std::string(listed.json_body()["metadata"].as_object()["resourceVersion"].as_string());
 
-  http::Request req;
-  req.method = "GET";
-  req.path = "/api/v1/namespaces/default/configmaps";
-  req.query = http::parse_query("watch=true&timeoutSeconds=1&labelSelector=x%3D1&resourceVersion=" + rv);
+  auto req = watch_configmaps("labelSelector=x%3D1&resourceVersion=" + rv);
   Recorder out;
   bool done = false;
   asio::co_spawn(f.io, f.api->handle(req, out), [&](std::exception_ptr) { done = true; });
@@ -247,10 +257,7 @@ TEST_CASE("watchers without selectors share one encoding of each change", "[apis
   ApiFixture f;
   auto listed = f.call("GET", "/api/v1/namespaces/default/configmaps");
   auto rv = std::string(listed.json_body()["metadata"].as_object()["resourceVersion"].as_string());
-  http::Request req;
-  req.method = "GET";
-  req.path = "/api/v1/namespaces/default/configmaps";
-  req.query = http::parse_query("watch=true&timeoutSeconds=1&resourceVersion=" + rv);
+  auto req = watch_configmaps("resourceVersion=" + rv);
   Recorder first, second;
   int done = 0;
   asio::co_spawn(f.io, f.api->handle(req, first), [&](std::exception_ptr) { ++done; });
