@@ -1,7 +1,11 @@
 // `kubectl create namespace|deployment|configmap NAME`: the object kubectl's generators
 // build, POSTed (or only printed with --dry-run=client), reported as `namespace/x created`.
+// `kubectl create -f FILE`: each object of the manifests POSTed in turn, errors collected
+// and printed at the end as kubectl does.
 
+#include "../apply/apply.h"
 #include "../printers/objects.h"
+#include "kscratch/apimachinery/yaml.h"
 #include "verbs.h"
 
 #include <boost/json.hpp>
@@ -188,5 +192,81 @@ int run_create(Command& c) {
   fmt::print("{}/{} created{}\n", resource->kind_prefix(), name, suffix);
   return 0;
 }
+
+namespace apply {
+
+int run_create_files(Command& c) {
+  if (!c.args.positional.empty())
+    return fail(fmt::format("Unexpected args: {}\nSee 'kubectl create -h' for help and examples",
+                            "[" + c.args.positional[0] + "]"));
+  auto dry_run = dry_run_strategy(c.args);
+  if (!dry_run) return fail(dry_run.error().message);
+  std::string output = c.args.get("output");
+  std::optional<ObjectPrinter> printer;
+  if (!output.empty()) {
+    auto p = ObjectPrinter::make(output, false);
+    if (!p) return fail(p.error().message);
+    printer = std::move(*p);
+  }
+  std::string validate = c.args.get("validate", "strict");
+  ReadOptions options{c.args.all("filename"), c.args.flag("recursive"),
+                      !(validate == "false" || validate == "ignore" || validate == "0" || validate == "f" ||
+                        validate == "F" || validate == "FALSE" || validate == "False")};
+  auto read = apply::read(c, options);
+  if (read.fatal) return fail(*read.fatal);
+  std::vector<Failure> errors;
+  int count = 0;
+  for (auto [is_error, index] : read.sequence) {
+    if (is_error) {
+      errors.push_back(read.errors[index]);
+      continue;
+    }
+    auto& m = read.manifests[index];
+    json::object object = m.object;
+    if (c.args.flag("save-config")) {
+      json::object annotations;
+      if (auto* meta = object.if_contains("metadata"); meta && meta->is_object())
+        if (auto* a = meta->get_object().if_contains("annotations"); a && a->is_object()) annotations = a->get_object();
+      const char* key = "kubectl.kubernetes.io/last-applied-configuration";
+      annotations.erase(key);
+      json::object without = object;
+      without["metadata"].as_object()["annotations"] = annotations;
+      annotations[key] = apimachinery::yaml::to_compact_json(without) + "\n";
+      object["metadata"].as_object()["annotations"] = std::move(annotations);
+    }
+    if (*dry_run != "client") {
+      std::string target = with_query(m.resource.rest_kind().path(m.ns),
+                                      {{"dryRun", *dry_run == "server" ? "All" : ""},
+                                       {"fieldManager", c.args.get("field-manager", "kubectl-create")},
+                                       {"fieldValidation", "Strict"}});
+      client::HttpRequest request{"POST", target, "application/json", json::serialize(object)};
+      auto response = c.rest->send(request);
+      if (!is_success(response)) {
+        errors.push_back(Failure::from_response(response, c.rest->server(), "creating", m.source));
+        continue;
+      }
+      boost::system::error_code ec;
+      auto v = json::parse(response.body, ec);
+      if (!ec && v.is_object()) object = std::move(v.get_object());
+    }
+    ++count;
+    if (printer) {
+      omit_managed_fields(object);
+      auto text = printer->print(object);
+      if (!text) return fail(text.error().message);
+      if (count > 1 && output == "yaml") std::fwrite("---\n", 1, 4, stdout);
+      std::fwrite(text->data(), 1, text->size(), stdout);
+    } else {
+      const char* suffix = *dry_run == "client" ? " (dry run)" : *dry_run == "server" ? " (server dry run)" : "";
+      fmt::print("{}/{} created{}\n", m.resource.kind_prefix(), m.name, suffix);
+    }
+    std::fflush(stdout);
+  }
+  if (!errors.empty()) return report(errors);
+  if (count == 0) return fail("no objects passed to create");
+  return 0;
+}
+
+}  // namespace apply
 
 }  // namespace kscratch::kubectl

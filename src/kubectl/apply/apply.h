@@ -1,0 +1,81 @@
+#pragma once
+// What `kubectl apply -f` and `kubectl create -f` share: the manifests read as kubectl's
+// resource builder reads them (files, directories, -R, standard input, multi-document
+// YAML and JSON, Lists flattened, each object mapped to its resource through discovery
+// and given its namespace), and kubectl's way of reporting several errors at once.
+
+#include "../command.h"
+
+#include "kscratch/client/transport.h"
+
+#include <boost/json/object.hpp>
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace kscratch::kubectl::apply {
+
+// One failure, as kubectl keeps it until the command ends: either an API Status (whose
+// message may have been prefixed, as cmdutil.AddSourceToErr does) or a plain message.
+struct Failure {
+  bool is_status = false;
+  boost::json::object status;  // when is_status
+  std::string message;         // when not
+  // A nested aggregate (the builder's errors), printed as Go's aggregate Error().
+  std::vector<Failure> nested;
+  bool aggregate = false;
+  bool raw = false;  // printed as it is, never with "error: " (a transport failure)
+
+  static Failure plain(std::string m) { return Failure{false, {}, std::move(m)}; }
+  // From a failed response; `verb` ("creating") and source prefix the Status message as
+  // AddSourceToErr does when source is not empty.
+  static Failure from_response(const client::HttpResponse& response, const std::string& server,
+                               const std::string& verb = {}, const std::string& source = {});
+};
+
+// Prints the errors as kubectl's CheckErr does (one: its standard form with "error: " for
+// client-side errors; several: one per line, unprefixed) and returns 1, or 0 for none.
+int report(const std::vector<Failure>& failures);
+
+struct Manifest {
+  boost::json::object object;  // namespace set when the resource is namespaced
+  ApiResource resource;
+  std::string source;  // the file name, or "STDIN"
+  std::string name, ns;
+};
+
+struct ReadOptions {
+  std::vector<std::string> files;
+  bool recursive = false;
+  bool validate = true;  // --validate other than false/ignore
+};
+
+// The objects of every -f, in kubectl's order, and the builder's errors (a missing path,
+// a document that cannot be parsed, a kind the server does not serve, a namespace that
+// contradicts -n). A path that does not exist is fatal (kubectl stops before anything).
+struct ReadResult {
+  std::vector<Manifest> manifests;
+  std::vector<Failure> errors;
+  std::optional<std::string> fatal;
+  // Both in the order they were met: (true, index in errors) or (false, index in manifests).
+  std::vector<std::pair<bool, size_t>> sequence;
+  void add(Failure f) {
+    sequence.emplace_back(true, errors.size());
+    errors.push_back(std::move(f));
+  }
+  void add(Manifest m) {
+    sequence.emplace_back(false, manifests.size());
+    manifests.push_back(std::move(m));
+  }
+};
+ReadResult read(Command& c, const ReadOptions& options);
+
+// --dry-run's value: none, client or server; an error message for a bad one.
+Expected<std::string> dry_run_strategy(const ParsedArgs& args);
+
+// `kubectl create -f`.
+int run_create_files(Command& c);
+
+}  // namespace kscratch::kubectl::apply

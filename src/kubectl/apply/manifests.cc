@@ -1,0 +1,242 @@
+// The manifests of -f as kubectl's resource builder visits them: paths expanded
+// (directories one level deep, or every level with -R, only .json/.yaml/.yml inside them),
+// each file a stream of documents, Lists flattened, each object validated (kubectl
+// validates client-side only what the server cannot: kinds it does not know), mapped to
+// its resource, and given the namespace of -n or the context. Errors are kept in order
+// and do not stop the others, except that a failed validation ends its file's stream.
+
+#include "apply.h"
+
+#include "kscratch/apimachinery/yaml.h"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+
+namespace kscratch::kubectl::apply {
+
+namespace json = boost::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kStopValidate = "if you choose to ignore these errors, turn validation off with --validate=false";
+
+std::string str(const json::object& o, std::string_view key) {
+  auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+json::object* metadata_of(json::object& o) {
+  auto* m = o.if_contains("metadata");
+  return m && m->is_object() ? &m->get_object() : nullptr;
+}
+
+std::string meta_str(const json::object& o, std::string_view key) {
+  auto* m = o.if_contains("metadata");
+  return m && m->is_object() ? str(m->get_object(), key) : std::string();
+}
+
+bool has_ext(const fs::path& p) {
+  auto ext = p.extension();
+  return ext == ".json" || ext == ".yaml" || ext == ".yml";
+}
+
+// filepath.Walk: lexical order, a directory's entries visited where it sorts.
+void walk(const fs::path& dir, bool recursive, std::vector<std::string>& out) {
+  std::vector<fs::directory_entry> entries;
+  std::error_code ec;
+  for (auto& e : fs::directory_iterator(dir, ec)) entries.push_back(e);
+  std::sort(entries.begin(), entries.end(),
+            [](auto& a, auto& b) { return a.path().filename().string() < b.path().filename().string(); });
+  for (auto& e : entries) {
+    if (e.is_directory(ec)) {
+      if (recursive) walk(e.path(), recursive, out);
+      continue;
+    }
+    if (has_ext(e.path())) out.push_back(e.path().string());
+  }
+}
+
+// What kubectl's validator says about an object the server has no schema for, or nothing.
+class Validator {
+ public:
+  explicit Validator(Command& c) : c_(c) {}
+
+  std::optional<std::string> check(const json::object& o) {
+    std::vector<std::string> missing;
+    if (!o.contains("apiVersion")) missing.push_back("apiVersion not set");
+    if (!o.contains("kind")) missing.push_back("kind not set");
+    if (missing.size() == 1) return missing[0];
+    if (missing.size() == 2) return "[" + missing[0] + ", " + missing[1] + "]";
+    std::string api_version = str(o, "apiVersion"), kind = str(o, "kind");
+    if (api_version == "v1" && kind == "List") {
+      // Lists are validated item by item against the OpenAPI v2 document.
+      if (auto e = openapi_v2_error()) return *e;
+      return std::nullopt;
+    }
+    if (c_.discovery->find_kind(api_version, kind)) return std::nullopt;  // validated by the server
+    std::string group = api_version.find('/') == std::string::npos ? "" : api_version.substr(0, api_version.find('/'));
+    if (!in_openapi_v3(api_version)) {
+      // A group-version without a schema may be a custom resource's.
+      auto response = c_.rest->get("/apis/apiextensions.k8s.io/v1/customresourcedefinitions");
+      if (!is_success(response)) return status_message(response, c_.rest->server());
+      boost::system::error_code ec;
+      auto v = json::parse(response.body, ec);
+      if (!ec && v.is_object())
+        if (auto* items = v.get_object().if_contains("items"); items && items->is_array())
+          for (auto& item : items->get_array()) {
+            if (!item.is_object()) continue;
+            auto* spec = item.get_object().if_contains("spec");
+            if (!spec || !spec->is_object()) continue;
+            auto* names = spec->get_object().if_contains("names");
+            if (str(spec->get_object(), "group") == group && names && names->is_object() &&
+                str(names->get_object(), "kind") == kind)
+              return std::nullopt;
+          }
+    }
+    if (auto e = openapi_v2_error()) return "failed to download openapi: " + *e;
+    return std::nullopt;
+  }
+
+ private:
+  std::optional<std::string> openapi_v2_error() {
+    if (!v2_checked_) {
+      v2_checked_ = true;
+      auto response = c_.rest->get("/openapi/v2");
+      if (!is_success(response)) v2_error_ = status_message(response, c_.rest->server());
+    }
+    return v2_error_;
+  }
+
+  bool in_openapi_v3(const std::string& api_version) {
+    if (!v3_loaded_) {
+      v3_loaded_ = true;
+      auto response = c_.rest->get("/openapi/v3");
+      boost::system::error_code ec;
+      auto v = json::parse(response.body, ec);
+      if (is_success(response) && !ec && v.is_object())
+        if (auto* paths = v.get_object().if_contains("paths"); paths && paths->is_object()) v3_paths_ = paths->get_object();
+    }
+    std::string key = api_version.find('/') == std::string::npos ? "api/" + api_version : "apis/" + api_version;
+    return v3_paths_.contains(key);
+  }
+
+  Command& c_;
+  bool v2_checked_ = false, v3_loaded_ = false;
+  std::optional<std::string> v2_error_;
+  json::object v3_paths_;
+};
+
+void flatten(const json::value& v, std::vector<json::object>& out) {
+  if (!v.is_object()) return;
+  auto& o = v.get_object();
+  auto* items = o.if_contains("items");
+  std::string kind = str(o, "kind");
+  if (kind.ends_with("List") && items && items->is_array()) {
+    for (auto& item : items->get_array()) flatten(item, out);
+    return;
+  }
+  out.push_back(o);
+}
+
+}  // namespace
+
+ReadResult read(Command& c, const ReadOptions& options) {
+  ReadResult result;
+  std::vector<std::string> paths;
+  for (auto& f : options.files) {
+    if (f == "-") {
+      paths.push_back("-");
+      continue;
+    }
+    std::error_code ec;
+    if (!fs::exists(f, ec)) {
+      result.fatal = "the path \"" + f + "\" does not exist";
+      return result;
+    }
+    if (fs::is_directory(f, ec)) {
+      walk(f, options.recursive, paths);
+    } else {
+      paths.push_back(f);
+    }
+  }
+  Validator validator(c);
+  for (auto& p : paths) {
+    std::string source = p == "-" ? "STDIN" : p;
+    std::string text;
+    if (p == "-") {
+      text.assign(std::istreambuf_iterator<char>(std::cin), {});
+    } else {
+      std::ifstream in(p, std::ios::binary);
+      text.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    auto docs = apimachinery::yaml::stream_to_json(text);
+    if (!docs) {
+      result.add(Failure::plain("error parsing " + source + ": " + docs.error().message));
+      continue;
+    }
+    for (auto& d : *docs) {
+      if (!d.is_object()) continue;
+      if (options.validate) {
+        if (auto problem = validator.check(d.get_object())) {
+          result.add(Failure::plain(
+              fmt::format("error validating \"{}\": error validating data: {}; {}", source, *problem, kStopValidate)));
+          break;  // the stream ends here
+        }
+      }
+      std::vector<json::object> objects;
+      flatten(d, objects);
+      for (auto& o : objects) {
+        std::string api_version = str(o, "apiVersion"), kind = str(o, "kind");
+        if (kind.empty()) {
+          result.add(Failure::plain(fmt::format("Object 'Kind' is missing in '{}'", json::serialize(o))));
+          continue;
+        }
+        auto resource = c.discovery->find_kind(api_version, kind);
+        if (!resource) {
+          result.add(Failure::plain(fmt::format(
+              "resource mapping not found for name: \"{}\" namespace: \"{}\" from \"{}\": no matches for kind \"{}\" in "
+              "version \"{}\"\nensure CRDs are installed first",
+              meta_str(o, "name"), meta_str(o, "namespace"), source, kind, api_version)));
+          continue;
+        }
+        Manifest m{o, *resource, source, meta_str(o, "name"), meta_str(o, "namespace")};
+        if (resource->namespaced) {
+          if (m.ns.empty()) {
+            m.ns = c.ns();
+            if (!metadata_of(m.object)) m.object["metadata"] = json::object();
+            (*metadata_of(m.object))["namespace"] = m.ns;
+          } else if (c.config.namespace_explicit && m.ns != c.ns()) {
+            result.add(Failure::plain(fmt::format(
+                "the namespace from the provided object \"{}\" does not match the namespace \"{}\". You must pass "
+                "'--namespace={}' to perform this operation.",
+                m.ns, c.ns(), m.ns)));
+            continue;
+          }
+        } else {
+          m.ns.clear();
+        }
+        result.add(std::move(m));
+      }
+    }
+  }
+  return result;
+}
+
+Expected<std::string> dry_run_strategy(const ParsedArgs& args) {
+  if (!args.has("dry-run")) return std::string("none");
+  std::string v = args.get("dry-run");
+  if (v.empty() || v == "unchanged") return std::string("client");
+  if (v == "none" || v == "client" || v == "server") return v;
+  if (v == "true") return std::string("client");
+  if (v == "false") return std::string("none");
+  return Error{"Invalid dry-run value (" + v + "). Must be \"none\", \"server\", or \"client\"."};
+}
+
+}  // namespace kscratch::kubectl::apply
