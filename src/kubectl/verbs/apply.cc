@@ -340,7 +340,7 @@ int run_apply(Command& c) {
   if (!c.args.positional.empty())
     return fail(fmt::format("Unexpected args: [{}]\nSee 'kubectl apply -h' for help and examples", c.args.positional[0]));
   auto files = c.args.all("filename");
-  if (files.empty()) return fail_command("error: must specify one of -f and -k");
+  if (files.empty()) return fail("must specify one of -f and -k");
   Options o;
   auto dry_run = apply::dry_run_strategy(c.args);
   if (!dry_run) return fail(dry_run.error().message);
@@ -384,10 +384,23 @@ int run_apply(Command& c) {
   if (!errors.empty()) return apply::report(errors);
   if (printer && !applied.empty()) {
     for (auto& obj : applied) omit_managed_fields(obj);
-    json::object what = applied.size() == 1 ? applied[0] : make_list(applied);
-    auto text = printer->print(what);
-    if (!text) return fail(text.error().message);
-    std::fwrite(text->data(), 1, text->size(), stdout);
+    std::string text;
+    if (applied.size() > 1 && o.output == "json") {
+      // A typed corev1.List: its fields in struct order, not sorted as a map's.
+      json::array items(applied.begin(), applied.end());
+      text = apimachinery::yaml::to_indented_json(json::object{{"items", std::move(items)}});
+      text.insert(2, "    \"kind\": \"List\",\n    \"apiVersion\": \"v1\",\n    \"metadata\": {},\n");
+    } else {
+      json::object what = applied[0];
+      if (applied.size() > 1) {
+        what = make_list(applied);
+        what["metadata"] = json::object();
+      }
+      auto printed = printer->print(what);
+      if (!printed) return fail(printed.error().message);
+      text = std::move(*printed);
+    }
+    std::fwrite(text.data(), 1, text.size(), stdout);
   }
   return 0;
 }

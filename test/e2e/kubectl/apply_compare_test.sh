@@ -1,0 +1,296 @@
+# `kscratch kubectl apply` and `create -f` against the real kubectl 1.32: each command runs
+# once with each client on twin objects (ap-real-* for kubectl, ap-ours-* for kscratch,
+# made from one manifest template), and output, errors and exit code must be the same;
+# then the twins themselves (the last-applied annotation above all) are compared.
+source "$(dirname "$0")/compare_lib.sh" "$1"
+
+# KEEP_GOING=1 reports every difference instead of stopping at the first.
+if [[ -n ${KEEP_GOING:-} ]]; then
+  FAILURES=0
+  fail() {
+    echo "FAIL: $*" >&2
+    FAILURES=$((FAILURES + 1))
+  }
+fi
+
+T=$WORK/templates
+mkdir -p "$T"
+# render TEMPLATE: writes the template's real and ours twins beside it, with @N@ replaced
+# by ap-real and ap-ours (in contents and in the file name).
+render() {
+  local tpl=$1 n
+  for n in real ours; do sed "s/@N@/ap-$n/g" "$tpl" >"${tpl//@N@/ap-$n}"; done
+}
+# Same as same_as_kubectl, with FILE as each client's standard input (@N@ as in names).
+same_with_stdin() {
+  local file=$1
+  shift
+  cat >"$WORK/stdin-real" <<EOF
+#!/bin/bash
+exec "$REAL" "\$@" <"${file//@N@/ap-real}"
+EOF
+  cat >"$WORK/stdin-ours" <<EOF
+#!/bin/bash
+exec "$K" "\$@" <"${file//@N@/ap-ours}"
+EOF
+  chmod +x "$WORK/stdin-real" "$WORK/stdin-ours"
+  local real=$REAL ours=$K
+  REAL=$WORK/stdin-real K=$WORK/stdin-ours
+  same_as_kubectl --names ap-real ap-ours "$@"
+  REAL=$real K=$ours
+}
+twins() { same_as_kubectl --names ap-real ap-ours "$@"; }
+# What a twin Deployment or Service shows without what differs between twins by nature
+# (ReplicaSet hashes in conditions, cluster IPs).
+SHOW='jsonpath={.metadata.annotations}{"\n"}{.metadata.labels}{"\n"}{.spec.replicas}{.spec.template}{.spec.ports}{"\n"}'
+
+deployment() {  # deployment REPLICAS IMAGE PORT TIER [EXTRA-ENV]
+  cat <<YAML
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: @N@-web
+  labels: {app: @N@-web, tier: $4}
+spec:
+  replicas: $1
+  selector: {matchLabels: {app: @N@-web}}
+  template:
+    metadata: {labels: {app: @N@-web}}
+    spec:
+      containers:
+      - name: web
+        image: "$2"
+        ports: [{containerPort: $3, name: http}]
+$5
+      - {name: side, image: busybox, command: [sleep, "3600"]}
+YAML
+}
+
+# Client-side apply: create, change, unchanged.
+deployment 2 nginx:1.25 80 front "        env: [{name: MODE, value: fast}, {name: LEVEL, value: \"3\"}]" >"$T/@N@-dep.yaml"
+render "$T/@N@-dep.yaml"
+twins apply -f "$T/@N@-dep.yaml"
+twins get deploy @N@-web -o "$SHOW"
+twins apply -f "$T/@N@-dep.yaml"
+# replicas, image, a port, a label changed, an env entry removed.
+deployment 3 nginx:1.27 8080 back "        env: [{name: MODE, value: fast}]" >"$T/@N@-dep.yaml"
+render "$T/@N@-dep.yaml"
+twins apply -f "$T/@N@-dep.yaml"
+twins apply -f "$T/@N@-dep.yaml"
+# A field removed (the env list, the tier label).
+deployment 3 nginx:1.27 8080 back "" | sed 's/, tier: back//' >"$T/@N@-dep.yaml"
+render "$T/@N@-dep.yaml"
+twins apply -f "$T/@N@-dep.yaml"
+twins get deploy @N@-web -o "$SHOW"
+twins apply -f "$T/@N@-dep.yaml" -o name
+twins apply -f "$T/@N@-dep.yaml" --dry-run=client
+twins apply -f "$T/@N@-dep.yaml" --dry-run=server
+
+# A Service and ConfigMaps: a multi-document file, a directory, standard input, JSON.
+mkdir -p "$T/@N@-dir" "$T/@N@-dir/sub"
+cat >"$T/@N@-dir/a.yaml" <<'YAML'
+apiVersion: v1
+kind: Service
+metadata: {name: @N@-svc, labels: {app: @N@-web}}
+spec:
+  selector: {app: @N@-web}
+  ports: [{name: http, port: 80, targetPort: 8080}]
+---
+# a comment-only document
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: @N@-cm1, annotations: {note: "<b>&"}}
+data: {mode: fast, "multi": "line one\nline two\n", quoted: "yes", num: "0755"}
+YAML
+cat >"$T/@N@-dir/b.json" <<'JSON'
+{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "@N@-cm2"}, "data": {"k": "v"}}
+JSON
+cat >"$T/@N@-dir/ignored.txt" <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: @N@-never}
+YAML
+cat >"$T/@N@-dir/sub/c.yaml" <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: @N@-cm3}
+data: {deep: "true"}
+YAML
+for f in @N@-dir/a.yaml @N@-dir/b.json @N@-dir/ignored.txt @N@-dir/sub/c.yaml; do
+  for n in real ours; do
+    mkdir -p "$(dirname "$T/${f//@N@/ap-$n}")"
+    sed "s/@N@/ap-$n/g" "$T/$f" >"$T/${f//@N@/ap-$n}"
+  done
+done
+twins apply -f "$T/@N@-dir"
+twins apply -f "$T/@N@-dir" -R
+twins apply -f "$T/@N@-dir/a.yaml" -f "$T/@N@-dir/b.json"
+twins get svc,cm -l app=@N@-web -o "jsonpath={range .items[*]}${SHOW#jsonpath=}{end}"
+twins get cm @N@-cm1 @N@-cm2 @N@-cm3 -o yaml
+cat >"$T/@N@-stdin.yaml" <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: @N@-stdin, labels: {from: stdin}}
+data: {a: "1"}
+YAML
+render "$T/@N@-stdin.yaml"
+same_with_stdin "$T/@N@-stdin.yaml" apply -f -
+same_with_stdin "$T/@N@-stdin.yaml" apply -f -
+same_with_stdin "$T/@N@-stdin.yaml" apply -f - -o yaml
+twins get cm @N@-stdin -o yaml
+
+# A List: kubectl validates it against an OpenAPI v2 document the server does not serve.
+cat >"$T/@N@-list.yaml" <<'YAML'
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: @N@-l1}
+  data: {a: b}
+- apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: @N@-l2}
+YAML
+render "$T/@N@-list.yaml"
+twins apply -f "$T/@N@-list.yaml"
+twins apply -f "$T/@N@-list.yaml" --validate=false
+twins apply -f "$T/@N@-list.yaml" --validate=false
+twins apply -f "$T/@N@-list.yaml" --validate=false -o json
+twins get cm @N@-l1 -o yaml
+
+# Server-side apply, and a conflict between two managers.
+cat >"$T/@N@-ssa.yaml" <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: @N@-ssa, labels: {owner: kubectl}}
+data: {k: v, other: x}
+YAML
+render "$T/@N@-ssa.yaml"
+sed 's/k: v/k: changed/' "$T/@N@-ssa.yaml" >"$T/@N@-ssa2.yaml"
+render "$T/@N@-ssa2.yaml"
+twins apply -f "$T/@N@-ssa.yaml" --server-side
+twins apply -f "$T/@N@-ssa.yaml" --server-side
+twins apply -f "$T/@N@-ssa2.yaml" --server-side --field-manager=other
+twins apply -f "$T/@N@-ssa2.yaml" --server-side --field-manager=other --force-conflicts
+twins apply -f "$T/@N@-ssa.yaml" --server-side --dry-run=server
+twins get cm @N@-ssa -o yaml --show-managed-fields
+# Server-side apply over a client-side applied object: the annotation and the managers migrate.
+twins apply -f "$T/@N@-stdin.yaml" --server-side
+twins get cm @N@-stdin -o yaml --show-managed-fields
+twins apply -f "$T/@N@-dep.yaml" --server-side
+twins get deploy @N@-web -o "$SHOW"
+
+# Dry runs of objects that do not exist.
+cat >"$T/@N@-new.yaml" <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: @N@-new}
+data: {x: "1"}
+YAML
+render "$T/@N@-new.yaml"
+twins apply -f "$T/@N@-new.yaml" --dry-run=client
+twins apply -f "$T/@N@-new.yaml" --dry-run=client -o yaml
+twins apply -f "$T/@N@-new.yaml" --dry-run=server
+twins apply -f "$T/@N@-new.yaml" --server-side --dry-run=server
+twins get cm @N@-new
+
+# create -f.
+cat >"$T/@N@-create.yaml" <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: @N@-c1}
+data: {a: b}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: @N@-c2}
+stringData: {password: s3cret}
+YAML
+render "$T/@N@-create.yaml"
+twins create -f "$T/@N@-create.yaml"
+twins create -f "$T/@N@-create.yaml"
+twins get cm @N@-c1 -o yaml
+twins create -f "$T/@N@-new.yaml" --dry-run=client -o yaml
+twins create -f "$T/@N@-new.yaml" --dry-run=server
+twins create -f "$T/@N@-new.yaml" --save-config
+twins get cm @N@-new -o yaml
+twins apply -f "$T/@N@-new.yaml"
+
+# Errors.
+twins apply -f "$T/@N@-missing.yaml"
+twins create -f "$T/@N@-missing.yaml"
+twins apply
+cat >"$T/@N@-invalid.yaml" <<'YAML'
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: @N@-bad}
+spec:
+  replicas: -1
+  selector: {matchLabels: {app: "@N@-x"}}
+  template:
+    metadata: {labels: {app: "@N@-x"}}
+    spec:
+      containers: [{name: c, image: busybox}]
+YAML
+render "$T/@N@-invalid.yaml"
+twins apply -f "$T/@N@-invalid.yaml"
+twins create -f "$T/@N@-invalid.yaml"
+cat >"$T/@N@-unknown.yaml" <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: @N@-before}
+---
+apiVersion: example.com/v1
+kind: Widget
+metadata: {name: @N@-w}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: @N@-after}
+YAML
+render "$T/@N@-unknown.yaml"
+twins apply -f "$T/@N@-unknown.yaml"
+twins apply -f "$T/@N@-unknown.yaml" --validate=false
+twins apply -f "$T/@N@-unknown.yaml" -f "$T/@N@-invalid.yaml" --validate=false
+cat >"$T/@N@-kind.yaml" <<'YAML'
+apiVersion: apps/v1
+kind: Widget
+metadata: {name: @N@-w}
+YAML
+render "$T/@N@-kind.yaml"
+twins apply -f "$T/@N@-kind.yaml"
+cat >"$T/@N@-ns.yaml" <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: @N@-nsa, namespace: kube-system}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: @N@-nsb}
+YAML
+render "$T/@N@-ns.yaml"
+twins apply -f "$T/@N@-ns.yaml" -n default
+twins create -f "$T/@N@-ns.yaml" -n default
+: >"$T/@N@-empty.yaml"
+render "$T/@N@-empty.yaml"
+twins apply -f "$T/@N@-empty.yaml"
+twins create -f "$T/@N@-empty.yaml"
+printf 'apiVersion: v1\nmetadata: {name: x}\n' >"$T/@N@-nokind.yaml"
+render "$T/@N@-nokind.yaml"
+twins apply -f "$T/@N@-nokind.yaml"
+twins apply -f "$T/@N@-new.yaml" --dry-run=bogus
+twins apply -f "$T/@N@-new.yaml" --force-conflicts
+twins apply -f "$T/@N@-new.yaml" --server-side --dry-run=client
+
+# Deleting what apply made, from the same files.
+twins delete -f "$T/@N@-dir"
+twins delete -f "$T/@N@-dir/sub/c.yaml"
+twins delete -f "$T/@N@-dep.yaml"
+
+if [[ -n ${KEEP_GOING:-} ]] && ((FAILURES > 0)); then
+  echo "FAIL: $FAILURES of $COMPARED commands differ" >&2
+  exit 1
+fi
+echo "PASS: $COMPARED apply and create -f commands print the same with kscratch kubectl as with kubectl"
