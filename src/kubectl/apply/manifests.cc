@@ -133,6 +133,37 @@ class Validator {
   json::object v3_paths_;
 };
 
+const char* go_json_type(const json::value& v) {
+  if (v.is_bool()) return "bool";
+  if (v.is_number()) return "number";
+  if (v.is_array()) return "array";
+  if (v.is_object()) return "object";
+  return "string";
+}
+
+// What decoding metadata into Go's ObjectMeta says of a field of the wrong type (the
+// first, in key order), as `json: cannot unmarshal number into Go struct field ...`.
+std::optional<std::string> metadata_type_error(const json::object& o) {
+  auto* m = o.if_contains("metadata");
+  if (!m || !m->is_object()) return std::nullopt;
+  auto wrong = [](const json::value& v, const std::string& field, const char* type) {
+    return fmt::format("json: cannot unmarshal {} into Go struct field ObjectMeta.metadata.{} of type {}", go_json_type(v),
+                       field, type);
+  };
+  for (auto& [key, value] : m->get_object()) {
+    if (value.is_null()) continue;
+    if (key == "labels" || key == "annotations") {
+      if (!value.is_object()) return wrong(value, std::string(key), "map[string]string");
+      for (auto& [k, v] : value.get_object())
+        if (!v.is_string() && !v.is_null()) return wrong(v, std::string(key), "string");
+    } else if (key == "name" || key == "namespace" || key == "generateName" || key == "uid" ||
+               key == "resourceVersion") {
+      if (!value.is_string()) return wrong(value, std::string(key), "string");
+    }
+  }
+  return std::nullopt;
+}
+
 void flatten(const json::value& v, std::vector<json::object>& out) {
   if (!v.is_object()) return;
   auto& o = v.get_object();
@@ -165,6 +196,10 @@ ReadResult read(Command& c, const ReadOptions& options) {
     } else {
       paths.push_back(f);
     }
+    if (paths.empty()) {
+      result.fatal = "error reading [" + f + "]: recognized file extensions are [.json .yaml .yml]";
+      return result;
+    }
   }
   Validator validator(c);
   for (auto& p : paths) {
@@ -196,6 +231,10 @@ ReadResult read(Command& c, const ReadOptions& options) {
         std::string api_version = str(o, "apiVersion"), kind = str(o, "kind");
         if (kind.empty()) {
           result.add(Failure::plain(fmt::format("Object 'Kind' is missing in '{}'", json::serialize(o))));
+          continue;
+        }
+        if (auto problem = metadata_type_error(o)) {
+          result.add(Failure::plain(fmt::format("unable to decode \"{}\": {}", source, *problem)));
           continue;
         }
         auto resource = c.discovery->find_kind(api_version, kind);

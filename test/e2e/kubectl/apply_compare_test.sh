@@ -284,6 +284,119 @@ twins apply -f "$T/@N@-new.yaml" --dry-run=bogus
 twins apply -f "$T/@N@-new.yaml" --force-conflicts
 twins apply -f "$T/@N@-new.yaml" --server-side --dry-run=client
 
+# A Deployment through three versions and back: lists merged by key and reordered
+# ($setElementOrder), a strategy changed (retainKeys), containers and volumes dropped.
+cat >"$T/v1.yaml" <<'YAML'
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: @N@-seq, labels: {a: "1"}, annotations: {x: "y"}}
+spec:
+  replicas: 1
+  strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 2}}
+  selector: {matchLabels: {app: @N@-seq}}
+  template:
+    metadata: {labels: {app: @N@-seq}}
+    spec:
+      volumes: [{name: v1, emptyDir: {}}, {name: v2, configMap: {name: c}}]
+      tolerations: [{key: k, operator: Exists}]
+      containers:
+      - name: a
+        image: busybox
+        args: [one, two]
+        env: [{name: A, value: "1"}, {name: B, value: "2"}, {name: C, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]
+        ports: [{containerPort: 80}, {containerPort: 81, protocol: UDP}]
+        volumeMounts: [{name: v1, mountPath: /a}]
+        resources: {limits: {cpu: 100m}}
+      - {name: b, image: nginx}
+YAML
+cat >"$T/v2.yaml" <<'YAML'
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: @N@-seq, labels: {b: "2"}}
+spec:
+  replicas: 2
+  strategy: {type: Recreate}
+  selector: {matchLabels: {app: @N@-seq}}
+  template:
+    metadata: {labels: {app: @N@-seq}}
+    spec:
+      volumes: [{name: v2, secret: {secretName: s}}]
+      containers:
+      - {name: b, image: "nginx:2"}
+      - name: a
+        image: busybox
+        args: [two]
+        env: [{name: B, value: "3"}, {name: A, value: "1"}, {name: D, value: "4"}]
+        ports: [{containerPort: 81, protocol: UDP}, {containerPort: 82}]
+        volumeMounts: [{name: v2, mountPath: /b}]
+YAML
+cat >"$T/v3.yaml" <<'YAML'
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: @N@-seq}
+spec:
+  selector: {matchLabels: {app: @N@-seq}}
+  template:
+    metadata: {labels: {app: @N@-seq}}
+    spec:
+      containers:
+      - {name: b, image: "nginx:3", env: [{name: Z, value: z}]}
+YAML
+for v in v1 v2 v3 v1 v3 v2 v2; do
+  sed "s/@N@/ap-real/g" "$T/$v.yaml" >"$T/ap-real-seq.yaml"
+  sed "s/@N@/ap-ours/g" "$T/$v.yaml" >"$T/ap-ours-seq.yaml"
+  twins apply -f "$T/@N@-seq.yaml"
+  twins get deploy @N@-seq -o 'jsonpath={.metadata.annotations}{.metadata.labels}{.spec}'
+done
+
+# Cluster-scoped objects, a namespace from the manifest, -n agreeing with it.
+cat >"$T/@N@-cluster.yaml" <<'YAML'
+apiVersion: v1
+kind: Namespace
+metadata: {name: @N@-team, labels: {team: x}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: in-team, namespace: @N@-team}
+data: {a: b}
+YAML
+render "$T/@N@-cluster.yaml"
+twins apply -f "$T/@N@-cluster.yaml"
+twins apply -f "$T/@N@-cluster.yaml"
+twins get ns @N@-team -o 'jsonpath={.metadata.annotations}{.metadata.labels}'
+sed -i 's/team: x/team: y/' "$T/ap-real-cluster.yaml" "$T/ap-ours-cluster.yaml"
+twins apply -f "$T/@N@-cluster.yaml" -o name
+twins -n @N@-team get cm in-team -o yaml
+sed -i '1,5d' "$T/ap-real-cluster.yaml" "$T/ap-ours-cluster.yaml"
+twins -n @N@-team apply -f "$T/@N@-cluster.yaml"
+
+# Objects made without apply: kubectl warns that the annotation is missing, and adds it.
+twins create configmap @N@-plain --from-literal=a=b
+cat >"$T/@N@-plain.yaml" <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: @N@-plain}
+data: {a: c}
+YAML
+render "$T/@N@-plain.yaml"
+twins apply -f "$T/@N@-plain.yaml"
+twins get cm @N@-plain -o yaml
+# Server-side apply of a new object, and of an invalid one.
+sed 's/plain/ssa-new/' "$T/ap-real-plain.yaml" >"$T/ap-real-ssanew.yaml"
+sed 's/plain/ssa-new/' "$T/ap-ours-plain.yaml" >"$T/ap-ours-ssanew.yaml"
+twins apply -f "$T/@N@-ssanew.yaml" --server-side
+twins apply -f "$T/@N@-invalid.yaml" --server-side
+# Fields of the wrong type.
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: @N@-t1, labels: {a: 1}}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: @N@-t2}\n' >"$T/@N@-types.yaml"
+render "$T/@N@-types.yaml"
+twins apply -f "$T/@N@-types.yaml"
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: @N@-t3}\ndata: {a: 1}\n' >"$T/@N@-data.yaml"
+render "$T/@N@-data.yaml"
+twins apply -f "$T/@N@-data.yaml"
+# A directory without manifests.
+mkdir -p "$T/none"
+twins apply -f "$T/none"
+
 # Deleting what apply made, from the same files.
 twins delete -f "$T/@N@-dir"
 twins delete -f "$T/@N@-dir/sub/c.yaml"
