@@ -1,9 +1,60 @@
-// `kubectl describe`, `rollout` and `set`.
+// `kubectl describe` and `rollout` (src/kubectl/describe/), declared with their flags.
 
+#include "../describe/describers.h"
 #include "verbs.h"
+
+#include <set>
 
 namespace kscratch::kubectl {
 
-std::vector<Verb> describe_verbs() { return {}; }
+namespace {
+
+// The resource words that have a describer here; others go to another kubectl.
+bool describable(const std::string& word) {
+  static const std::set<std::string> words{
+      "pods", "pod", "po", "services", "service", "svc", "endpoints", "ep", "configmaps", "configmap", "cm", "namespaces",
+      "namespace", "ns", "deployments", "deployment", "deploy", "deployments.apps", "deployment.apps", "replicasets",
+      "replicaset", "rs", "replicasets.apps", "replicaset.apps"};
+  return words.count(word) > 0;
+}
+
+bool describe_handles(const ParsedArgs& args) {
+  if (args.has("filename") || args.has("show-events")) return false;
+  if (args.positional.empty()) return true;
+  auto& first = args.positional[0];
+  if (first.find('/') != std::string::npos) {
+    for (auto& a : args.positional) {
+      auto slash = a.find('/');
+      if (slash == std::string::npos || !describable(a.substr(0, slash))) return false;
+    }
+    return true;
+  }
+  size_t start = 0;
+  for (;;) {
+    auto comma = first.find(',', start);
+    if (!describable(first.substr(start, comma == std::string::npos ? std::string::npos : comma - start))) return false;
+    if (comma == std::string::npos) return true;
+    start = comma + 1;
+  }
+}
+
+bool rollout_handles(const ParsedArgs& args) {
+  static const std::set<std::string> subs{"status", "history", "pause", "resume", "restart", "undo"};
+  if (args.positional.empty() || !subs.count(args.positional[0])) return false;
+  if (args.has("filename") || args.has("selector") || args.has("dry-run")) return false;
+  return true;
+}
+
+}  // namespace
+
+std::vector<Verb> describe_verbs() {
+  return {
+      {"describe", {{"selector", 'l'}, {"all-namespaces", 'A', false}, {"filename", 'f'}, {"show-events", 0, false}},
+       describe::run_describe, describe_handles},
+      {"rollout",
+       {{"watch", 'w', false}, {"timeout"}, {"revision"}, {"to-revision"}, {"filename", 'f'}, {"selector", 'l'}, {"dry-run", 0, false}},
+       describe::run_rollout, rollout_handles},
+  };
+}
 
 }  // namespace kscratch::kubectl
