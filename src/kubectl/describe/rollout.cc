@@ -317,7 +317,7 @@ int rollout_restart(Command& c, const std::vector<std::string>& args) {
       continue;
     }
     if (boolean(o.obj, "spec.paused")) {
-      errors.push_back("error: can't restart paused deployment (run rollout resume first)");
+      errors.push_back(fmt::format("error: {} \"{}\" can't restart paused deployment (run rollout resume first)", o.resource.group_resource(), name));
       continue;
     }
     std::string body = fmt::format(R"({{"spec":{{"template":{{"metadata":{{"annotations":{{"kubectl.kubernetes.io/restartedAt":"{}"}}}}}}}}}})",
@@ -392,7 +392,7 @@ int rollout_undo(Command& c, const std::vector<std::string>& args) {
     strip(tmpl);
     strip(current_tmpl);
     if (tmpl == current_tmpl) {
-      fmt::print("{}/{} skipped rollback (current template already matches revision %d)%!(EXTRA int64={})\n", o.resource.kind_prefix(), name,
+      fmt::print("{}/{} skipped rollback (current template already matches revision {})\n", o.resource.kind_prefix(), name,
                  to_revision);
       continue;
     }
