@@ -50,6 +50,7 @@ struct ReadOptions {
   std::vector<std::string> files;
   bool recursive = false;
   bool validate = true;  // --validate other than false/ignore
+  std::string selector;  // -l: only the objects whose labels match
 };
 
 // The objects of every -f, in kubectl's order, and the builder's errors (a missing path,

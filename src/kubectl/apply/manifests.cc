@@ -7,6 +7,7 @@
 
 #include "apply.h"
 
+#include "kscratch/apimachinery/labels.h"
 #include "kscratch/apimachinery/yaml.h"
 
 #include <boost/json.hpp>
@@ -180,6 +181,11 @@ void flatten(const json::value& v, std::vector<json::object>& out) {
 
 ReadResult read(Command& c, const ReadOptions& options) {
   ReadResult result;
+  auto selector = apimachinery::labels::parse(options.selector);
+  if (!selector) {
+    result.fatal = "the provided selector \"" + options.selector + "\" is not valid: " + selector.error().message;
+    return result;
+  }
   std::vector<std::string> paths;
   for (auto& f : options.files) {
     if (f == "-") {
@@ -244,6 +250,12 @@ ReadResult read(Command& c, const ReadOptions& options) {
               "version \"{}\"\nensure CRDs are installed first",
               meta_str(o, "name"), meta_str(o, "namespace"), source, kind, api_version)));
           continue;
+        }
+        if (!selector->empty()) {
+          json::object labels;
+          if (auto* meta = metadata_of(o))
+            if (auto* l = meta->if_contains("labels"); l && l->is_object()) labels = l->get_object();
+          if (!selector->matches(labels)) continue;
         }
         Manifest m{o, *resource, source, meta_str(o, "name"), meta_str(o, "namespace")};
         if (resource->namespaced) {

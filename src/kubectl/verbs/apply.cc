@@ -22,6 +22,11 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <chrono>
+#include <ctime>
+#include <set>
+#include <unistd.h>
+
 namespace kscratch::kubectl {
 
 namespace json = boost::json;
@@ -336,6 +341,109 @@ class Applier {
   Options o_;
 };
 
+// klog's warning line: `W1127 16:33:36.140131   19783 <where>] <text>`.
+void klog_warning(const std::string& where, const std::string& text) {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm local{};
+  ::localtime_r(&t, &local);
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000;
+  fmt::print(stderr, "W{:02}{:02} {:02}:{:02}:{:02}.{:06} {:>7} {}] {}\n", local.tm_mon + 1, local.tm_mday, local.tm_hour,
+             local.tm_min, local.tm_sec, micros, ::getpid(), where, text);
+}
+
+struct PruneResource {
+  std::string group, version, kind;
+  bool namespaced;
+};
+
+// --prune without an ApplySet (kubectl's legacy pruner): every object of the allowed
+// kinds, in the namespaces applied to, that matches the selector, carries the
+// last-applied annotation and was not applied now, is deleted.
+struct Pruner {
+  Command& c;
+  const Options& o;
+  std::string selector;
+  std::set<std::string> namespaces, uids;
+
+  std::optional<std::string> run(const std::vector<std::string>& allowlist) {
+    std::vector<PruneResource> wanted;
+    if (allowlist.empty()) {
+      wanted = {{"", "v1", "ConfigMap", true},           {"", "v1", "Endpoints", true},
+                {"", "v1", "PersistentVolumeClaim", true}, {"", "v1", "Pod", true},
+                {"", "v1", "ReplicationController", true}, {"", "v1", "Secret", true},
+                {"", "v1", "Service", true},               {"batch", "v1", "Job", true},
+                {"batch", "v1", "CronJob", true},          {"networking.k8s.io", "v1", "Ingress", true},
+                {"apps", "v1", "DaemonSet", true},         {"apps", "v1", "Deployment", true},
+                {"apps", "v1", "ReplicaSet", true},        {"apps", "v1", "StatefulSet", true}};
+      // kubectl always has a namespace (the context's at least), so non-namespaced kinds
+      // are left out, with this warning.
+      klog_warning("prune.go:71",
+                   "Deprecated: kubectl apply will no longer prune non-namespaced resources by default when used with "
+                   "the --namespace flag in a future release. To preserve the current behaviour, list the resources "
+                   "you want to target explicitly in the --prune-allowlist flag.");
+    } else {
+      for (auto& a : allowlist) {
+        auto first = a.find('/'), last = a.rfind('/');
+        if (first == std::string::npos || first == last)
+          return fmt::format("invalid --prune-allowlist flag format {}. Expected format is: <group>/<version>/<kind>", a);
+        std::string group = a.substr(0, first);
+        if (group == "core") group.clear();
+        wanted.push_back({group, a.substr(first + 1, last - first - 1), a.substr(last + 1), true});
+      }
+    }
+    std::vector<ApiResource> namespaced, cluster;
+    for (auto& w : wanted) {
+      std::string gv = w.group.empty() ? w.version : w.group + "/" + w.version;
+      auto r = c.discovery->find_kind(gv, w.kind);
+      if (!r)
+        return fmt::format(
+            "error retrieving RESTMappings to prune: invalid resource {}/{}, Kind={}, Namespaced={}: no matches for kind "
+            "\"{}\" in version \"{}\"",
+            w.group, w.version, w.kind, w.namespaced ? "true" : "false", w.kind, gv);
+      (r->namespaced ? namespaced : cluster).push_back(*r);
+    }
+    for (auto& ns : namespaces)
+      for (auto& r : namespaced)
+        if (auto e = prune(ns, r))
+          return fmt::format("error pruning namespaced object {}/{}, Kind={}: {}", r.group, r.version, r.kind, *e);
+    for (auto& r : cluster)
+      if (auto e = prune("", r))
+        return fmt::format("error pruning nonNamespaced object {}/{}, Kind={}: {}", r.group, r.version, r.kind, *e);
+    return std::nullopt;
+  }
+
+  std::optional<std::string> prune(const std::string& ns, const ApiResource& r) {
+    auto response = c.rest->get(with_query(r.rest_kind().path(ns), {{"labelSelector", selector}}));
+    if (!is_success(response)) return status_message(response, c.rest->server());
+    auto list = parse_object(response.body);
+    if (!list) return std::string("the server returned an unreadable list");
+    auto* items = list->if_contains("items");
+    if (!items || !items->is_array()) return std::nullopt;
+    for (auto& item : items->get_array()) {
+      if (!item.is_object()) continue;
+      auto* annotations = annotations_of(item.get_object());
+      if (!annotations || !annotations->contains(kLastApplied)) continue;
+      auto& meta = item.get_object().at("metadata").get_object();
+      if (uids.count(str(meta, "uid"))) continue;
+      std::string name = str(meta, "name");
+      if (o.dry_run != "client") {
+        json::object options{{"kind", "DeleteOptions"}, {"apiVersion", "v1"}, {"propagationPolicy", "Background"}};
+        if (o.dry_run == "server") options["dryRun"] = json::array{"All"};
+        client::HttpRequest request{"DELETE", r.rest_kind().path(ns, name), "application/json", json::serialize(options)};
+        auto deleted = c.rest->send(request);
+        if (!is_success(deleted)) return status_message(deleted, c.rest->server());
+      }
+      if (o.output == "name") {
+        fmt::print("{}/{}\n", r.kind_prefix(), name);
+      } else {
+        fmt::print("{}/{} pruned{}\n", r.kind_prefix(), name, suffix(o));
+      }
+    }
+    return std::nullopt;
+  }
+};
+
 int run_apply(Command& c) {
   if (!c.args.positional.empty())
     return fail(fmt::format("Unexpected args: [{}]\nSee 'kubectl apply -h' for help and examples", c.args.positional[0]));
@@ -359,9 +467,19 @@ int run_apply(Command& c) {
     printer = std::move(*p);
   }
   std::string validate = c.args.get("validate", "strict");
+  bool prune = c.args.flag("prune");
+  std::string selector = c.args.get("selector");
+  if (prune) {
+    if (c.args.flag("all") && !selector.empty()) return fail("cannot set --all and --selector at the same time");
+    if (!c.args.flag("all") && selector.empty())
+      return fail(
+          "all resources selected for prune without explicitly passing --all. To prune all resources, pass the --all "
+          "flag. If you did not mean to prune all resources, specify a label selector");
+  }
   apply::ReadOptions read_options{files, c.args.flag("recursive"),
                                   !(validate == "false" || validate == "ignore" || validate == "0" || validate == "f" ||
-                                    validate == "F" || validate == "FALSE" || validate == "False")};
+                                    validate == "F" || validate == "FALSE" || validate == "False"),
+                                  selector};
   auto read = apply::read(c, read_options);
   if (read.fatal) return fail(*read.fatal);
   std::vector<Failure> errors;
@@ -374,10 +492,14 @@ int run_apply(Command& c) {
   if (read.manifests.empty() && errors.empty()) return fail("no objects passed to apply");
   Applier applier(c, o);
   std::vector<json::object> applied;
+  Pruner pruner{c, o, selector, {}, {}};
   for (auto& m : read.manifests) {
+    if (!m.ns.empty()) pruner.namespaces.insert(m.ns);
     if (auto f = applier.apply(m)) {
       errors.push_back(std::move(*f));
     } else {
+      if (auto* meta = m.object.if_contains("metadata"); meta && meta->is_object())
+        pruner.uids.insert(str(meta->get_object(), "uid"));
       applied.push_back(m.object);
     }
   }
@@ -402,6 +524,11 @@ int run_apply(Command& c) {
     }
     std::fwrite(text.data(), 1, text.size(), stdout);
   }
+  if (prune) {
+    auto allowlist = c.args.all("prune-allowlist");
+    for (auto& a : c.args.all("prune-whitelist")) allowlist.push_back(a);
+    if (auto e = pruner.run(allowlist)) return fail(*e);
+  }
   return 0;
 }
 
@@ -411,7 +538,10 @@ int run_create_any(Command& c) {
   return run_create(c);
 }
 
-bool create_any_handles(const ParsedArgs& args) { return args.has("filename") || create_handles(args); }
+bool create_any_handles(const ParsedArgs& args) {
+  if (args.has("filename")) return true;
+  return !args.has("save-config") && !args.has("recursive") && !args.has("validate") && create_handles(args);
+}
 
 }  // namespace
 
@@ -421,7 +551,8 @@ std::vector<Verb> apply_verbs() {
   return {
       {"apply",
        {filename, recursive, output, dry_run, validate, field_manager, {"server-side", 0, false},
-        {"force-conflicts", 0, false}, {"show-managed-fields", 0, false}},
+        {"force-conflicts", 0, false}, {"show-managed-fields", 0, false}, {"prune", 0, false}, {"selector", 'l'},
+        {"all", 0, false}, {"prune-allowlist"}, {"prune-whitelist"}},
        run_apply},
       // Replaces the entry of kubectl.cc (the last of a name wins) to add -f.
       {"create",
