@@ -1,10 +1,19 @@
 // The everyday verbs beyond get/apply/describe: logs, wait, cordon, uncordon, drain,
-// taint, cluster-info, expose, run, edit.
+// taint, cluster-info, expose, run, edit. Each group lives in a file named after its verb.
 
 #include "verbs.h"
 
 namespace kscratch::kubectl {
 
-std::vector<Verb> everyday_verbs() { return {}; }
+std::vector<Verb> node_verbs();          // cordon_drain.cc: cordon, uncordon, drain, taint
+std::vector<Verb> wait_verbs();          // wait.cc: wait
+std::vector<Verb> cluster_info_verbs();  // cluster_info.cc: cluster-info
+
+std::vector<Verb> everyday_verbs() {
+  std::vector<Verb> all;
+  for (auto family : {node_verbs, wait_verbs, cluster_info_verbs})
+    for (auto& v : family()) all.push_back(std::move(v));
+  return all;
+}
 
 }  // namespace kscratch::kubectl
