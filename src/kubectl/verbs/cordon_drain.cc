@@ -393,7 +393,12 @@ int run_drain(Command& c) {
     fmt::print(stderr, "error: unable to drain node \"{}\" due to error: {}, continuing command...\n", name, aggregate_text(errors));
     fmt::print(stderr, "There are pending nodes to be drained:\n");
     for (size_t j = i; j < nodes.size(); ++j) fmt::print(stderr, " {}\n", apimachinery::object::name_of(nodes[j]));
-    // The error again, as CheckErr prints it (an aggregate one a line).
+    // The error again, as CheckErr prints it: the filters' aggregate one a line, bare;
+    // any other error with "error: ".
+    if (errors.front().starts_with("cannot delete ")) {
+      for (auto& e : errors) fmt::print(stderr, "{}\n", e);
+      return kFailure;
+    }
     return print_aggregate(errors);
   }
   return 0;
