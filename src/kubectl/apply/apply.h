@@ -73,7 +73,11 @@ struct ReadResult {
 };
 ReadResult read(Command& c, const ReadOptions& options);
 
-// --dry-run's value: none, client or server; an error message for a bad one.
+// klog's warning line: `W1127 16:33:36.140131   19783 <where>] <text>`.
+void klog_warning(const std::string& where, const std::string& text);
+
+// --dry-run's value: none, client or server (with kubectl's warnings for the bare and
+// boolean forms); an error message for a bad one.
 Expected<std::string> dry_run_strategy(const ParsedArgs& args);
 
 // `kubectl create -f`.

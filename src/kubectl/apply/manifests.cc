@@ -14,6 +14,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -283,11 +286,32 @@ ReadResult read(Command& c, const ReadOptions& options) {
 Expected<std::string> dry_run_strategy(const ParsedArgs& args) {
   if (!args.has("dry-run")) return std::string("none");
   std::string v = args.get("dry-run");
-  if (v.empty() || v == "unchanged") return std::string("client");
+  if (v.empty() || v == "unchanged") {
+    klog_warning("helpers.go:702", "--dry-run is deprecated and can be replaced with --dry-run=client.");
+    return std::string("client");
+  }
   if (v == "none" || v == "client" || v == "server") return v;
-  if (v == "true") return std::string("client");
-  if (v == "false") return std::string("none");
+  for (const char* t : {"1", "t", "T", "TRUE", "true", "True"})
+    if (v == t) {
+      klog_warning("helpers.go:716", "--dry-run=" + v + " is deprecated (boolean value) and can be replaced with --dry-run=client.");
+      return std::string("client");
+    }
+  for (const char* f : {"0", "f", "F", "FALSE", "false", "False"})
+    if (v == f) {
+      klog_warning("helpers.go:719", "--dry-run=" + v + " is deprecated (boolean value) and can be replaced with --dry-run=none.");
+      return std::string("none");
+    }
   return Error{"Invalid dry-run value (" + v + "). Must be \"none\", \"server\", or \"client\"."};
+}
+
+void klog_warning(const std::string& where, const std::string& text) {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm local{};
+  ::localtime_r(&t, &local);
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000;
+  fmt::print(stderr, "W{:02}{:02} {:02}:{:02}:{:02}.{:06} {:>7} {}] {}\n", local.tm_mon + 1, local.tm_mday, local.tm_hour,
+             local.tm_min, local.tm_sec, micros, ::getpid(), where, text);
 }
 
 }  // namespace kscratch::kubectl::apply

@@ -341,17 +341,6 @@ class Applier {
   Options o_;
 };
 
-// klog's warning line: `W1127 16:33:36.140131   19783 <where>] <text>`.
-void klog_warning(const std::string& where, const std::string& text) {
-  auto now = std::chrono::system_clock::now();
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm local{};
-  ::localtime_r(&t, &local);
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000;
-  fmt::print(stderr, "W{:02}{:02} {:02}:{:02}:{:02}.{:06} {:>7} {}] {}\n", local.tm_mon + 1, local.tm_mday, local.tm_hour,
-             local.tm_min, local.tm_sec, micros, ::getpid(), where, text);
-}
-
 struct PruneResource {
   std::string group, version, kind;
   bool namespaced;
@@ -378,7 +367,7 @@ struct Pruner {
                 {"apps", "v1", "ReplicaSet", true},        {"apps", "v1", "StatefulSet", true}};
       // kubectl always has a namespace (the context's at least), so non-namespaced kinds
       // are left out, with this warning.
-      klog_warning("prune.go:71",
+      apply::klog_warning("prune.go:71",
                    "Deprecated: kubectl apply will no longer prune non-namespaced resources by default when used with "
                    "the --namespace flag in a future release. To preserve the current behaviour, list the resources "
                    "you want to target explicitly in the --prune-allowlist flag.");
@@ -543,6 +532,13 @@ bool create_any_handles(const ParsedArgs& args) {
   return !args.has("save-config") && !args.has("recursive") && !args.has("validate") && create_handles(args);
 }
 
+// Manifests from URLs (and kustomize's -k) are left to another kubectl.
+bool apply_handles(const ParsedArgs& args) {
+  for (auto& f : args.all("filename"))
+    if (f.starts_with("http://") || f.starts_with("https://")) return false;
+  return true;
+}
+
 }  // namespace
 
 std::vector<Verb> apply_verbs() {
@@ -553,7 +549,8 @@ std::vector<Verb> apply_verbs() {
        {filename, recursive, output, dry_run, validate, field_manager, {"server-side", 0, false},
         {"force-conflicts", 0, false}, {"show-managed-fields", 0, false}, {"prune", 0, false}, {"selector", 'l'},
         {"all", 0, false}, {"prune-allowlist"}, {"prune-whitelist"}},
-       run_apply},
+       run_apply,
+       apply_handles},
       // Replaces the entry of kubectl.cc (the last of a name wins) to add -f.
       {"create",
        {output, dry_run, filename, recursive, validate, field_manager, {"image"}, {"replicas", 'r'}, {"port"},

@@ -132,10 +132,9 @@ int run_create(Command& c) {
   // A required flag is checked by cobra before anything else.
   if (what == "deployment" && !c.args.has("image")) return fail_command("required flag(s) \"image\" not set");
   const std::string& name = c.args.positional[1];
-  std::string dry_run = c.args.get("dry-run", "none");
-  if (c.args.has("dry-run") && c.args.get("dry-run").empty()) dry_run = "client";  // bare --dry-run
-  if (dry_run != "none" && dry_run != "client" && dry_run != "server")
-    return fail("Invalid dry-run value (" + dry_run + "). Must be \"none\", \"server\", or \"client\".");
+  auto strategy = apply::dry_run_strategy(c.args);
+  if (!strategy) return fail(strategy.error().message);
+  std::string dry_run = *strategy;
   bool typed = dry_run == "client";
   std::string output = c.args.get("output");
   std::optional<ObjectPrinter> printer;

@@ -431,6 +431,17 @@ twins get cm -l grp=@N@-p -o name
 twins apply -f "$T/@N@-dir" -l 'x in ('
 twins apply -f "$T/@N@-dir" -l nothing=here
 
+# Deprecated forms of --dry-run; an immutable field changed (from standard input).
+twins apply -f "$T/@N@-new.yaml" --dry-run
+twins apply -f "$T/@N@-new.yaml" --dry-run=true
+twins create -f "$T/@N@-create.yaml" --dry-run=false
+sed 's/replicas: -1/replicas: 1/' "$T/ap-real-invalid.yaml" >"$T/ap-real-sel.yaml"
+sed 's/replicas: -1/replicas: 1/' "$T/ap-ours-invalid.yaml" >"$T/ap-ours-sel.yaml"
+twins apply -f "$T/@N@-sel.yaml"
+sed -i 's/-x"/-y"/' "$T/ap-real-sel.yaml" "$T/ap-ours-sel.yaml"
+same_with_stdin "$T/@N@-sel.yaml" apply -f -
+same_with_stdin "$T/@N@-create.yaml" create -f -
+
 # Deleting what apply made, from the same files.
 twins delete -f "$T/@N@-dir"
 twins delete -f "$T/@N@-dir/sub/c.yaml"
