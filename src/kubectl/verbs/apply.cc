@@ -16,6 +16,7 @@
 #include "../printers/objects.h"
 #include "verbs.h"
 
+#include "kscratch/apimachinery/goformat.h"
 #include "kscratch/apimachinery/patch.h"
 #include "kscratch/apimachinery/yaml.h"
 
@@ -180,6 +181,15 @@ std::optional<json::array> migrated_managed_fields(const json::object& live, con
   return result;
 }
 
+// resource.Info's String(), which kubectl's errors embed.
+std::string info_string(const apply::Manifest& m) {
+  using apimachinery::goformat::go_quote;
+  return fmt::format("Resource: {}, GroupVersionKind: {}\nName: {}, Namespace: {}",
+                     go_quote(m.resource.group + "/" + m.resource.version + ", Resource=" + m.resource.name),
+                     go_quote(m.resource.group + "/" + m.resource.version + ", Kind=" + m.resource.kind), go_quote(m.name),
+                     go_quote(m.ns));
+}
+
 class Applier {
  public:
   Applier(Command& c, Options o) : c_(c), o_(std::move(o)) {}
@@ -206,6 +216,7 @@ class Applier {
   }
 
   std::optional<Failure> server_side(apply::Manifest& m) {
+    if (m.name.empty()) return Failure::plain("resource name may not be empty");
     std::string path = m.resource.rest_kind().path(m.ns, m.name);
     std::string body = apimachinery::yaml::to_compact_json(m.object);
     client::HttpRequest request{"PATCH", query(path, o_, o_.field_manager, o_.force_conflicts),
@@ -279,9 +290,12 @@ class Applier {
   std::optional<Failure> client_side(apply::Manifest& m) {
     auto modified = modified_configuration(m.object);
     std::string path = m.resource.rest_kind().path(m.ns, m.name);
+    std::string retrieving = "retrieving current configuration of:\n" + info_string(m) + "\nfrom server for:";
+    if (m.name.empty())
+      return Failure::plain(fmt::format("error when {} \"{}\": resource name may not be empty", retrieving, m.source));
     auto current = c_.rest->get(path);
     if (!is_success(current)) {
-      if (current.status != 404) return Failure::from_response(current, c_.rest->server());
+      if (current.status != 404) return Failure::from_response(current, c_.rest->server(), retrieving, m.source);
       json::object created = modified.object;  // the manifest with its annotation
       if (o_.dry_run != "client") {
         client::HttpRequest request{"POST", query(m.resource.rest_kind().path(m.ns), o_, o_.field_manager),
@@ -328,8 +342,7 @@ class Applier {
       auto response = c_.rest->send(request);
       if (!is_success(response))
         return Failure::from_response(response, c_.rest->server(),
-                                      fmt::format("applying patch:\n{}\nto:\n{}/{}\nfor:", body,
-                                                  m.resource.group_resource(), m.name),
+                                      fmt::format("applying patch:\n{}\nto:\n{}\nfor:", body, info_string(m)),
                                       m.source);
       if (auto obj = parse_object(response.body)) m.object = std::move(*obj);
     }

@@ -442,6 +442,16 @@ sed -i 's/-x"/-y"/' "$T/ap-real-sel.yaml" "$T/ap-ours-sel.yaml"
 same_with_stdin "$T/@N@-sel.yaml" apply -f -
 same_with_stdin "$T/@N@-create.yaml" create -f -
 
+# Objects without a name.
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {labels: {a: b}}\n' >"$T/@N@-noname.yaml"
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {generateName: @N@-gen-}\n' >"$T/@N@-gen.yaml"
+render "$T/@N@-noname.yaml"
+render "$T/@N@-gen.yaml"
+twins apply -f "$T/@N@-noname.yaml"
+twins apply -f "$T/@N@-noname.yaml" --server-side
+twins create -f "$T/@N@-noname.yaml"
+twins apply -f "$T/@N@-gen.yaml"
+
 # Deleting what apply made, from the same files.
 twins delete -f "$T/@N@-dir"
 twins delete -f "$T/@N@-dir/sub/c.yaml"
