@@ -190,6 +190,15 @@ std::string info_string(const apply::Manifest& m) {
                      go_quote(m.ns));
 }
 
+// WarnIfDeleting: changes to an object that is being deleted (finalizers hold it).
+void warn_if_deleting(const json::object& o) {
+  auto* meta = o.if_contains("metadata");
+  if (meta && meta->is_object() && meta->get_object().contains("deletionTimestamp") &&
+      !meta->get_object().at("deletionTimestamp").is_null())
+    fmt::print(stderr, "Warning: Detected changes to resource {} which is currently being deleted.\n",
+               str(meta->get_object(), "name"));
+}
+
 class Applier {
  public:
   Applier(Command& c, Options o) : c_(c), o_(std::move(o)) {}
@@ -260,6 +269,7 @@ class Applier {
         }
       }
     }
+    warn_if_deleting(m.object);
     print(m, "serverside-applied");
     return std::nullopt;
   }
@@ -333,6 +343,7 @@ class Applier {
       if (!patch) return Failure::plain(patch.error().message);
       std::string body = json::serialize(*patch);
       if (body == "{}") {
+        warn_if_deleting(m.object);
         print(m, "unchanged");
         return std::nullopt;
       }
@@ -345,6 +356,7 @@ class Applier {
                                       fmt::format("applying patch:\n{}\nto:\n{}\nfor:", body, info_string(m)),
                                       m.source);
       if (auto obj = parse_object(response.body)) m.object = std::move(*obj);
+      warn_if_deleting(m.object);
     }
     print(m, "configured");
     return std::nullopt;

@@ -452,6 +452,24 @@ twins apply -f "$T/@N@-noname.yaml" --server-side
 twins create -f "$T/@N@-noname.yaml"
 twins apply -f "$T/@N@-gen.yaml"
 
+# A namespace that does not exist; server-side apply printing the object.
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: @N@-nowhere}\n' >"$T/@N@-nons.yaml"
+render "$T/@N@-nons.yaml"
+twins apply -f "$T/@N@-nons.yaml"
+twins apply -f "$T/@N@-nons.yaml" --server-side
+twins create -f "$T/@N@-nons.yaml"
+twins apply -f "$T/@N@-ssa.yaml" --server-side -o yaml
+# An object held by a finalizer while it is deleted.
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: @N@-held, finalizers: [example.com/hold]}\ndata: {a: "1"}\n' >"$T/@N@-held.yaml"
+render "$T/@N@-held.yaml"
+twins apply -f "$T/@N@-held.yaml"
+twins delete cm @N@-held --wait=false
+sed -i 's/a: "1"/a: "2"/' "$T/ap-real-held.yaml" "$T/ap-ours-held.yaml"
+twins apply -f "$T/@N@-held.yaml"
+twins apply -f "$T/@N@-held.yaml"
+twins apply -f "$T/@N@-held.yaml" --server-side
+twins patch cm @N@-held --type=json -p '[{"op":"remove","path":"/metadata/finalizers"}]'
+
 # Deleting what apply made, from the same files.
 twins delete -f "$T/@N@-dir"
 twins delete -f "$T/@N@-dir/sub/c.yaml"
