@@ -835,7 +835,7 @@ std::string describe_service(Command& c, const json::value& svc) {
   auto selector = smap(svc, "spec.selector");
   Strings sel;
   for (auto& [k, v] : selector) sel.push_back(k + "=" + v);
-  w.write(0, "Selector:\t" + join(sel, ",") + "\n");
+  w.write(0, "Selector:\t" + (sel.empty() ? std::string("<none>") : join(sel, ",")) + "\n");
   w.write(0, "Type:\t" + str(svc, "spec.type") + "\n");
   if (has(svc, "spec.ipFamilyPolicy")) w.write(0, "IP Family Policy:\t" + str(svc, "spec.ipFamilyPolicy") + "\n");
   Strings families;
