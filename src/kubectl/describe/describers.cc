@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <climits>
 #include <ctime>
 #include <set>
 
@@ -997,6 +998,214 @@ std::string describe_namespace(Command& c, const json::value& ns) {
   return w.str();
 }
 
+
+// resourcehelper.PodRequestsAndLimits: the containers' sums, at least each init container's,
+// plus the overhead.
+using QuantityMap = std::map<std::string, apimachinery::quantity::Quantity>;
+void add_to(QuantityMap& m, const json::value* list) {
+  if (!list || !list->is_object()) return;
+  for (auto& [k, v] : list->as_object()) {
+    auto q = apimachinery::quantity::parse(scalar(&v));
+    if (!q) continue;
+    auto it = m.find(std::string(k));
+    if (it == m.end()) {
+      m[std::string(k)] = *q;
+    } else if (auto sum = it->second.add(*q)) {
+      it->second = *sum;
+    }
+  }
+}
+void max_with(QuantityMap& m, const json::value* list) {
+  if (!list || !list->is_object()) return;
+  for (auto& [k, v] : list->as_object()) {
+    auto q = apimachinery::quantity::parse(scalar(&v));
+    if (!q) continue;
+    auto it = m.find(std::string(k));
+    if (it == m.end() || it->second < *q) m[std::string(k)] = *q;
+  }
+}
+std::pair<QuantityMap, QuantityMap> pod_requests_limits(const json::value& pod) {
+  QuantityMap reqs, limits;
+  for (auto& ct : arr(pod, "spec.containers")) {
+    add_to(reqs, path(ct, "resources.requests"));
+    add_to(limits, path(ct, "resources.limits"));
+  }
+  for (auto& ct : arr(pod, "spec.initContainers")) {
+    max_with(reqs, path(ct, "resources.requests"));
+    max_with(limits, path(ct, "resources.limits"));
+  }
+  add_to(reqs, path(pod, "spec.overhead"));
+  if (!limits.empty()) add_to(limits, path(pod, "spec.overhead"));
+  return {reqs, limits};
+}
+
+std::string qstr(const QuantityMap& m, const std::string& k) {
+  auto it = m.find(k);
+  return it == m.end() ? "0" : it->second.to_string();
+}
+int64_t qmilli(const QuantityMap& m, const std::string& k) {
+  auto it = m.find(k);
+  return it == m.end() ? 0 : it->second.milli_value();
+}
+int64_t qvalue(const QuantityMap& m, const std::string& k) {
+  auto it = m.find(k);
+  return it == m.end() ? 0 : it->second.value();
+}
+// Go's int64(float64(a) / float64(b) * 100).
+int64_t percent(int64_t a, int64_t b) {
+  double f = static_cast<double>(a) / static_cast<double>(b) * 100;
+  if (f != f || f >= 9.2e18 || f <= -9.2e18) return INT64_MIN;
+  return static_cast<int64_t>(f);
+}
+
+std::string describe_node(Command& c, const json::value& node) {
+  std::string name = str(node, "metadata.name");
+  std::string pod_selector = "spec.nodeName=" + name + ",status.phase!=Failed,status.phase!=Succeeded";
+  std::string pods_error;
+  auto pods = list_items(c, "/api/v1/pods?fieldSelector=" + query_escape(pod_selector) + "&limit=500", &pods_error);
+  auto events = search_events(c, node);
+  json::value by_name = node;
+  by_name.as_object()["metadata"].as_object()["uid"] = name;
+  for (auto& e : search_events(c, by_name)) events.push_back(e);
+  auto lease = c.rest->get("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/" + name);
+
+  PrefixWriter w;
+  w.write(0, "Name:\t" + name + "\n");
+  std::set<std::string> roles;
+  for (auto& [k, v] : smap(node, "metadata.labels")) {
+    if (k.starts_with("node-role.kubernetes.io/")) {
+      if (auto role = k.substr(24); !role.empty()) roles.insert(role);
+    } else if (k == "kubernetes.io/role" && !v.empty()) {
+      roles.insert(v);
+    }
+  }
+  w.write(0, "Roles:\t" + (roles.empty() ? std::string("<none>") : join(Strings(roles.begin(), roles.end()), ",")) + "\n");
+  print_labels(w, "Labels", smap(node, "metadata.labels"));
+  print_annotations(w, "Annotations", smap(node, "metadata.annotations"));
+  w.write(0, "CreationTimestamp:\t" + rfc1123z(str(node, "metadata.creationTimestamp")) + "\n");
+  w.write(0, "Taints:\t");
+  std::vector<const json::value*> taints;
+  for (auto& t : arr(node, "spec.taints")) taints.push_back(&t);
+  if (taints.empty()) {
+    w.line("<none>");
+  } else {
+    std::stable_sort(taints.begin(), taints.end(), [](auto* a, auto* b) {
+      return str(*a, "effect") + "," + str(*a, "key") < str(*b, "effect") + "," + str(*b, "key");
+    });
+    bool first = true;
+    for (auto* t : taints) {
+      if (!first) w.write(0, "\t");
+      first = false;
+      std::string key = str(*t, "key"), value = str(*t, "value"), effect = str(*t, "effect"), s;
+      if (effect.empty()) {
+        s = value.empty() ? key : key + "=" + value + ":";
+      } else {
+        s = value.empty() ? key + ":" + effect : key + "=" + value + ":" + effect;
+      }
+      w.write(0, s + "\n");
+    }
+  }
+  w.write(0, std::string("Unschedulable:\t") + (boolean(node, "spec.unschedulable") ? "true" : "false") + "\n");
+  if (is_success(lease)) {
+    auto l = parse_body(lease.body);
+    json::value lv = l ? *l : json::value(json::object());
+    w.write(0, "Lease:\n");
+    w.write(1, "HolderIdentity:\t" + (has(lv, "spec.holderIdentity") ? str(lv, "spec.holderIdentity") : std::string("<unset>")) + "\n");
+    w.write(1, "AcquireTime:\t" + (has(lv, "spec.acquireTime") ? rfc1123z(str(lv, "spec.acquireTime")) : std::string("<unset>")) + "\n");
+    w.write(1, "RenewTime:\t" + (has(lv, "spec.renewTime") ? rfc1123z(str(lv, "spec.renewTime")) : std::string("<unset>")) + "\n");
+  } else {
+    w.write(0, "Lease:\tFailed to get lease: " + status_message(lease, c.rest->server()) + "\n");
+  }
+  auto& conditions = arr(node, "status.conditions");
+  if (!conditions.empty()) {
+    w.write(0, "Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n");
+    w.write(1, "----\t------\t-----------------\t------------------\t------\t-------\n");
+    for (auto& cond : conditions)
+      w.write(1, fmt::format("{} \t{} \t{} \t{} \t{} \t{}\n", str(cond, "type"), str(cond, "status"), rfc1123z(str(cond, "lastHeartbeatTime")),
+                             rfc1123z(str(cond, "lastTransitionTime")), str(cond, "reason"), str(cond, "message")));
+  }
+  w.write(0, "Addresses:\n");
+  for (auto& a : arr(node, "status.addresses")) w.write(1, str(a, "type") + ":\t" + str(a, "address") + "\n");
+  for (auto [key, title] : {std::pair{"status.capacity", "Capacity"}, std::pair{"status.allocatable", "Allocatable"}}) {
+    auto* list = path(node, key);
+    if (!list || !list->is_object() || list->as_object().empty()) continue;
+    w.write(0, std::string(title) + ":\n");
+    std::map<std::string, const json::value*> sorted;
+    for (auto& [k, v] : list->as_object()) sorted[std::string(k)] = &v;
+    for (auto& [k, v] : sorted) w.write(0, "  " + k + ":\t" + quantity_string(v) + "\n");
+  }
+  w.write(0, "System Info:\n");
+  for (auto [key, title] : {std::pair{"machineID", "Machine ID"}, std::pair{"systemUUID", "System UUID"}, std::pair{"bootID", "Boot ID"},
+                            std::pair{"kernelVersion", "Kernel Version"}, std::pair{"osImage", "OS Image"},
+                            std::pair{"operatingSystem", "Operating System"}, std::pair{"architecture", "Architecture"},
+                            std::pair{"containerRuntimeVersion", "Container Runtime Version"},
+                            std::pair{"kubeletVersion", "Kubelet Version"}, std::pair{"kubeProxyVersion", "Kube-Proxy Version"}})
+    w.write(0, std::string("  ") + title + ":\t" + str(node, std::string("status.nodeInfo.") + key) + "\n");
+  if (!str(node, "spec.podCIDR").empty()) w.write(0, "PodCIDR:\t" + str(node, "spec.podCIDR") + "\n");
+  Strings cidrs;
+  for (auto& x : arr(node, "spec.podCIDRs")) cidrs.push_back(scalar(&x));
+  if (!cidrs.empty()) w.write(0, "PodCIDRs:\t" + join(cidrs, ",") + "\n");
+  if (!str(node, "spec.providerID").empty()) w.write(0, "ProviderID:\t" + str(node, "spec.providerID") + "\n");
+  if (!pods_error.empty()) {
+    w.write(0, "Pods:\tnot authorized\n");
+  } else {
+    QuantityMap allocatable;
+    add_to(allocatable, path(node, "status.capacity"));
+    if (auto* a = path(node, "status.allocatable"); a && a->is_object() && !a->as_object().empty()) {
+      allocatable.clear();
+      add_to(allocatable, a);
+    }
+    w.write(0, fmt::format("Non-terminated Pods:\t({} in total)\n", pods.size()));
+    w.write(1, "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n");
+    w.write(1, "---------\t----\t\t------------\t----------\t---------------\t-------------\t---\n");
+    int64_t cpu = qmilli(allocatable, "cpu"), mem = qvalue(allocatable, "memory");
+    for (auto& pod : pods) {
+      auto [req, lim] = pod_requests_limits(pod);
+      w.write(1, fmt::format("{}\t{}\t\t{} ({}%)\t{} ({}%)\t{} ({}%)\t{} ({}%)\t{}\n", str(pod, "metadata.namespace"), str(pod, "metadata.name"),
+                             qstr(req, "cpu"), percent(qmilli(req, "cpu"), cpu), qstr(lim, "cpu"), percent(qmilli(lim, "cpu"), cpu),
+                             qstr(req, "memory"), percent(qvalue(req, "memory"), mem), qstr(lim, "memory"),
+                             percent(qvalue(lim, "memory"), mem), since(str(pod, "metadata.creationTimestamp"))));
+    }
+    w.write(0, "Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n");
+    w.write(1, "Resource\tRequests\tLimits\n");
+    w.write(1, "--------\t--------\t------\n");
+    QuantityMap reqs, limits;
+    for (auto& pod : pods) {
+      auto [req, lim] = pod_requests_limits(pod);
+      for (auto& [k, q] : req) {
+        auto it = reqs.find(k);
+        if (it == reqs.end()) reqs[k] = q;
+        else if (auto s = it->second.add(q)) it->second = *s;
+      }
+      for (auto& [k, q] : lim) {
+        auto it = limits.find(k);
+        if (it == limits.end()) limits[k] = q;
+        else if (auto s = it->second.add(q)) it->second = *s;
+      }
+    }
+    auto frac = [](int64_t a, int64_t b) { return b != 0 ? percent(a, b) : 0; };
+    w.write(1, fmt::format("cpu\t{} ({}%)\t{} ({}%)\n", qstr(reqs, "cpu"), frac(qmilli(reqs, "cpu"), cpu), qstr(limits, "cpu"),
+                           frac(qmilli(limits, "cpu"), cpu)));
+    w.write(1, fmt::format("memory\t{} ({}%)\t{} ({}%)\n", qstr(reqs, "memory"), frac(qvalue(reqs, "memory"), mem), qstr(limits, "memory"),
+                           frac(qvalue(limits, "memory"), mem)));
+    int64_t eph = qvalue(allocatable, "ephemeral-storage");
+    w.write(1, fmt::format("ephemeral-storage\t{} ({}%)\t{} ({}%)\n", qstr(reqs, "ephemeral-storage"), frac(qvalue(reqs, "ephemeral-storage"), eph),
+                           qstr(limits, "ephemeral-storage"), frac(qvalue(limits, "ephemeral-storage"), eph)));
+    Strings huge, ext;
+    for (auto& [k, q] : allocatable) {
+      if (k.starts_with("hugepages-")) huge.push_back(k);
+      else if (k != "cpu" && k != "memory" && k != "ephemeral-storage" && k != "pods")
+        ext.push_back(k);
+    }
+    for (auto& k : huge)
+      w.write(1, fmt::format("{}\t{} ({}%)\t{} ({}%)\n", k, qstr(reqs, k), frac(qvalue(reqs, k), qvalue(allocatable, k)), qstr(limits, k),
+                             frac(qvalue(limits, k), qvalue(allocatable, k))));
+    for (auto& k : ext) w.write(1, fmt::format("{}\t{}\t{}\n", k, qstr(reqs, k), qstr(limits, k)));
+  }
+  describe_events(events, w);
+  return w.str();
+}
+
 }  // namespace
 
 void describe_pod_template(const json::value& tmpl, PrefixWriter& w) {
@@ -1037,7 +1246,7 @@ std::vector<json::value> list_items(Command& c, const std::string& target, std::
 
 bool has_describer(const ApiResource& r) {
   static const std::set<std::pair<std::string, std::string>> known{
-      {"", "pods"}, {"", "services"}, {"", "endpoints"}, {"", "configmaps"}, {"", "namespaces"},
+      {"", "pods"}, {"", "services"}, {"", "endpoints"}, {"", "configmaps"}, {"", "namespaces"}, {"", "nodes"},
       {"apps", "deployments"}, {"apps", "replicasets"}};
   return known.count({r.group, r.name}) > 0;
 }
@@ -1051,6 +1260,7 @@ std::variant<std::string, DescribeError> describe_one(Command& c, const ApiResou
   if (r.group.empty() && r.name == "endpoints") return describe_endpoints(c, obj);
   if (r.group.empty() && r.name == "configmaps") return describe_configmap(c, obj);
   if (r.group.empty() && r.name == "namespaces") return describe_namespace(c, obj);
+  if (r.group.empty() && r.name == "nodes") return describe_node(c, obj);
   if (r.group == "apps" && r.name == "deployments") return describe_deployment(c, obj);
   if (r.group == "apps" && r.name == "replicasets") return describe_replicaset(c, obj);
   return DescribeError{"error: no description has been implemented for " + r.kind, false};

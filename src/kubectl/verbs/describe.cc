@@ -13,7 +13,7 @@ namespace {
 bool describable(const std::string& word) {
   static const std::set<std::string> words{
       "pods", "pod", "po", "services", "service", "svc", "endpoints", "ep", "configmaps", "configmap", "cm", "namespaces",
-      "namespace", "ns", "deployments", "deployment", "deploy", "deployments.apps", "deployment.apps", "replicasets",
+      "namespace", "ns", "nodes", "node", "no", "deployments", "deployment", "deploy", "deployments.apps", "deployment.apps", "replicasets",
       "replicaset", "rs", "replicasets.apps", "replicaset.apps"};
   return words.count(word) > 0;
 }

@@ -151,6 +151,41 @@ same_as_kubectl describe cm nope -A
 same_as_kubectl describe cm -l app=none
 same_as_kubectl describe cm -A -l app=none
 
+# A node of the API only (no kubelet): its status and lease written by hand.
+cat >"$WORK/node.yaml" <<'YAML'
+apiVersion: v1
+kind: Node
+metadata:
+  name: ghost
+  labels: {kubernetes.io/hostname: ghost, node-role.kubernetes.io/worker: "", disk: ssd}
+  annotations: {note: hi}
+spec:
+  podCIDR: 10.42.9.0/24
+  podCIDRs: [10.42.9.0/24]
+  taints: [{key: dedicated, value: web, effect: NoSchedule}, {key: gpu, effect: PreferNoSchedule}]
+YAML
+expect_exit 0 kubectl apply -f "$WORK/node.yaml"
+now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+expect_exit 0 kubectl patch node ghost --subresource=status --type=merge -p '{"status":{
+  "capacity":{"cpu":"4","memory":"8Gi","pods":"110","ephemeral-storage":"100Gi","example.com/gpu":"2"},
+  "allocatable":{"cpu":"3800m","memory":"7Gi","pods":"110","ephemeral-storage":"90Gi","example.com/gpu":"2"},
+  "addresses":[{"type":"InternalIP","address":"192.0.2.10"},{"type":"Hostname","address":"ghost"}],
+  "conditions":[{"type":"Ready","status":"True","reason":"KubeletReady","message":"kubelet is posting ready status",
+    "lastHeartbeatTime":"'"$now"'","lastTransitionTime":"2026-01-02T03:04:05Z"}],
+  "nodeInfo":{"machineID":"m1","systemUUID":"s1","bootID":"b1","kernelVersion":"6.1","osImage":"Debian",
+    "operatingSystem":"linux","architecture":"amd64","containerRuntimeVersion":"runc://1.1",
+    "kubeletVersion":"v1.32.0","kubeProxyVersion":"v1.32.0"}}}'
+cat >"$WORK/lease.yaml" <<YAML
+apiVersion: coordination.k8s.io/v1
+kind: Lease
+metadata: {name: ghost, namespace: kube-node-lease}
+spec: {holderIdentity: ghost, leaseDurationSeconds: 40, renewTime: "$(date -u +%Y-%m-%dT%H:%M:%S.000000Z)"}
+YAML
+expect_exit 0 kubectl apply -f "$WORK/lease.yaml"
+same_as_kubectl describe node ghost
+same_as_kubectl describe nodes
+same_as_kubectl describe no/nope
+
 # rollout: read-only forms on shared objects, changes on twins.
 same_as_kubectl rollout status deploy/web --watch=false
 same_as_kubectl rollout status deployment web --timeout=1s
