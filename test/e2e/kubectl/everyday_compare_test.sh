@@ -1,0 +1,84 @@
+# `kscratch kubectl` against the real kubectl 1.32 for the everyday verbs: cordon,
+# uncordon, taint, drain, wait, cluster-info. Nodes are created through the API (the test
+# server runs no agent), one twin for each client; pods on them never run, so drain deletes
+# them with --grace-period=0 (or times out, as kubectl does, when they linger).
+source "$(dirname "$0")/compare_lib.sh" "$1"
+
+node_and_pod() {  # node_and_pod NODE: a Node and an unmanaged pod bound to it
+  kubectl create -f - >/dev/null <<YAML
+apiVersion: v1
+kind: Node
+metadata: {name: $1, labels: {kubernetes.io/hostname: $1}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p-$1}
+spec: {nodeName: $1, containers: [{name: c, image: busybox}]}
+YAML
+}
+for n in nreal nours; do node_and_pod $n; done
+
+# cordon and uncordon, and their usage errors.
+same_as_kubectl --names nreal nours cordon @N@
+same_as_kubectl --names nreal nours cordon @N@
+same_as_kubectl --names nreal nours uncordon @N@
+same_as_kubectl --names nreal nours uncordon @N@
+same_as_kubectl cordon
+same_as_kubectl drain
+same_as_kubectl cordon nope
+same_as_kubectl uncordon nope
+
+# taint: add, overwrite, remove, and kubectl's errors.
+same_as_kubectl --names nreal nours taint nodes @N@ k=v:NoSchedule
+same_as_kubectl --names nreal nours taint nodes @N@ k=v:NoSchedule
+same_as_kubectl --names nreal nours taint nodes @N@ k=w:NoSchedule
+same_as_kubectl --names nreal nours taint nodes @N@ k=w:NoSchedule --overwrite
+same_as_kubectl --names nreal nours taint nodes @N@ k2:NoExecute
+same_as_kubectl --names nreal nours taint node @N@ k:NoSchedule-
+same_as_kubectl --names nreal nours taint node @N@ k:NoSchedule-
+same_as_kubectl --names nreal nours taint node @N@ k2- zz-
+same_as_kubectl --names nreal nours taint node @N@ k2- zz- yy-
+same_as_kubectl --names nreal nours taint node @N@ k2-
+same_as_kubectl --names nreal nours taint nodes @N@ k=v:Bogus
+same_as_kubectl --names nreal nours taint nodes @N@ k=v
+same_as_kubectl --names nreal nours taint nodes @N@
+same_as_kubectl --names nreal nours taint nodes @N@ 'bad key=v:NoSchedule'
+same_as_kubectl --names nreal nours taint nodes @N@ a=b:NoSchedule a-
+same_as_kubectl --names nreal nours taint nodes @N@ k=v:NoSchedule k=w:NoSchedule
+same_as_kubectl taint nodes
+same_as_kubectl taint nodes nope k=v:NoSchedule
+same_as_kubectl taint pods x a=b:NoSchedule
+
+# drain: refused for an unmanaged pod, timed out while it lingers, then done.
+same_as_kubectl --names nreal nours drain @N@
+same_as_kubectl --names nreal nours drain @N@ --force --timeout=2s
+same_as_kubectl --names nreal nours drain @N@ --force --grace-period=0 --ignore-daemonsets --delete-emptydir-data
+same_as_kubectl --names nreal nours drain @N@ --ignore-daemonsets
+same_as_kubectl drain nope --force
+
+# wait: conditions the deployment controller sets, jsonpath, delete, timeouts, errors.
+for d in wreal wours; do expect_exit 0 kubectl create deployment $d --image=busybox; done
+sleep 1
+same_as_kubectl --names wreal wours wait --for=condition=Progressing deploy/@N@ --timeout=5s
+same_as_kubectl --names wreal wours wait --for=condition=Available deploy/@N@ --timeout=1s
+same_as_kubectl --names wreal wours wait --for=condition=available=false deploy/@N@ --timeout=5s
+same_as_kubectl --names wreal wours wait --for=jsonpath='{.spec.replicas}'=1 deploy/@N@ --timeout=5s
+same_as_kubectl --names wreal wours wait --for=jsonpath='{.spec.replicas}'=2 deploy/@N@ --timeout=1s
+same_as_kubectl --names wreal wours wait --for=jsonpath='{.metadata.name}' deployment @N@ --timeout=5s
+same_as_kubectl wait --for=condition=Available deploy/nope --timeout=1s
+same_as_kubectl wait --for=delete cm/nope --timeout=1s
+same_as_kubectl wait deploy/wreal
+same_as_kubectl wait --for=bogus deploy/wreal
+for c in creal cours; do expect_exit 0 kubectl create configmap $c; done
+# Each twin is deleted while its client waits: the real one after 1s, ours after 3s
+# (it starts waiting once the real kubectl has returned).
+(sleep 1; kubectl delete cm creal >/dev/null; sleep 2; kubectl delete cm cours >/dev/null) &
+DELETER=$!
+same_as_kubectl --names creal cours wait --for=delete cm/@N@ --timeout=10s
+wait $DELETER
+
+# cluster-info: the control plane and kube-system's cluster services (kube-dns).
+same_as_kubectl cluster-info
+same_as_kubectl cluster-info -n default
+
+echo "PASS: $COMPARED commands print the same with kscratch kubectl as with kubectl"
