@@ -35,6 +35,9 @@ struct Failure {
                                const std::string& verb = {}, const std::string& source = {});
 };
 
+// Errors as utilerrors.Reduce leaves them: one as itself, several as an aggregate.
+Failure reduce(std::vector<Failure> failures);
+
 // Prints the errors as kubectl's CheckErr does (one: its standard form with "error: " for
 // client-side errors; several: one per line, unprefixed) and returns 1, or 0 for none.
 int report(const std::vector<Failure>& failures);
@@ -62,9 +65,14 @@ struct ReadResult {
   std::optional<std::string> fatal;
   // Both in the order they were met: (true, index in errors) or (false, index in manifests).
   std::vector<std::pair<bool, size_t>> sequence;
-  void add(Failure f) {
+  // Per error: whether it comes from reading the files (kubectl's EagerVisitorList keeps
+  // those and returns them after everything else) or from the visitors around it (the
+  // namespace check), which report in order with the command's own errors.
+  std::vector<bool> from_files;
+  void add(Failure f, bool reading = true) {
     sequence.emplace_back(true, errors.size());
     errors.push_back(std::move(f));
+    from_files.push_back(reading);
   }
   void add(Manifest m) {
     sequence.emplace_back(false, manifests.size());

@@ -83,6 +83,14 @@ Failure Failure::from_response(const client::HttpResponse& response, const std::
   return f;
 }
 
+Failure reduce(std::vector<Failure> failures) {
+  if (failures.size() == 1) return std::move(failures[0]);
+  Failure f;
+  f.aggregate = true;
+  f.nested = std::move(failures);
+  return f;
+}
+
 int report(const std::vector<Failure>& failures) {
   if (failures.empty()) return 0;
   // An aggregate of one is unwrapped.

@@ -270,7 +270,8 @@ ReadResult read(Command& c, const ReadOptions& options) {
             result.add(Failure::plain(fmt::format(
                 "the namespace from the provided object \"{}\" does not match the namespace \"{}\". You must pass "
                 "'--namespace={}' to perform this operation.",
-                m.ns, c.ns(), m.ns)));
+                m.ns, c.ns(), m.ns)),
+                       false);
             continue;
           }
         } else {

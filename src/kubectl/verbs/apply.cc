@@ -498,10 +498,12 @@ int run_apply(Command& c) {
   if (read.fatal) return fail(*read.fatal);
   std::vector<Failure> errors;
   if (!read.errors.empty()) {
-    Failure builder;
-    builder.aggregate = true;
-    builder.nested = std::move(read.errors);
-    errors.push_back(std::move(builder));
+    // The builder's errors, as its ContinueOnError visitor returns them: the namespace
+    // checks' in order, then what reading the files met.
+    std::vector<Failure> builder, reading;
+    for (size_t i = 0; i < read.errors.size(); ++i) (read.from_files[i] ? reading : builder).push_back(read.errors[i]);
+    if (!reading.empty()) builder.push_back(apply::reduce(std::move(reading)));
+    errors.push_back(apply::reduce(std::move(builder)));
   }
   if (read.manifests.empty() && errors.empty()) return fail("no objects passed to apply");
   Applier applier(c, o);

@@ -213,11 +213,11 @@ int run_create_files(Command& c) {
                         validate == "F" || validate == "FALSE" || validate == "False")};
   auto read = apply::read(c, options);
   if (read.fatal) return fail(*read.fatal);
-  std::vector<Failure> errors;
+  std::vector<Failure> errors, reading;
   int count = 0;
   for (auto [is_error, index] : read.sequence) {
     if (is_error) {
-      errors.push_back(read.errors[index]);
+      (read.from_files[index] ? reading : errors).push_back(read.errors[index]);
       continue;
     }
     auto& m = read.manifests[index];
@@ -261,6 +261,7 @@ int run_create_files(Command& c) {
     }
     std::fflush(stdout);
   }
+  if (!reading.empty()) errors.push_back(reduce(std::move(reading)));
   if (!errors.empty()) return report(errors);
   if (count == 0) return fail("no objects passed to create");
   return 0;

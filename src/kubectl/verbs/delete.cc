@@ -2,6 +2,7 @@
 // deleted in the background and reported as `deployment.apps "web" deleted`, then waited
 // for until it is gone (--wait, kubectl's default).
 
+#include "../apply/apply.h"
 #include "verbs.h"
 
 #include <boost/json.hpp>
@@ -20,6 +21,10 @@ struct Victim {
   ApiResource resource;
   std::string ns, name;
   std::string uid;  // of the object deleted, once known
+  // From -f: the file it came from, or the builder's error met in its place.
+  std::string source;
+  std::optional<apply::Failure> error;
+  bool error_from_files = false;
 };
 
 std::string str(const json::object& o, std::string_view key) {
@@ -79,20 +84,22 @@ int run_delete(Command& c) {
 
   if (!files.empty()) {
     if (!c.args.positional.empty()) return fail("Unexpected args: [" + c.args.positional.front() + "]");
-    auto objects = read_manifests(files);
-    if (!objects) return fail(objects.error().message);
-    for (auto& o : *objects) {
-      auto r = c.discovery->find_kind(str(o, "apiVersion"), str(o, "kind"));
-      if (!r) {
-        fmt::print(stderr, "error: resource mapping not found for name: \"{}\" namespace: \"{}\" from \"{}\": no matches for kind \"{}\" in version \"{}\"\n",
-                   name_of(o), namespace_of(o), files.front(), str(o, "kind"), str(o, "apiVersion"));
-        failed = true;
-        continue;
+    // As kubectl's builder reads them (no schema validation for delete).
+    auto read = apply::read(c, {files, false, false, selector});
+    if (read.fatal) return fail(*read.fatal);
+    for (auto [is_error, index] : read.sequence) {
+      Victim v;
+      if (is_error) {
+        v.error = read.errors[index];
+        v.error_from_files = read.from_files[index];
+      } else {
+        auto& m = read.manifests[index];
+        v.resource = m.resource;
+        v.ns = m.ns;
+        v.name = m.name;
+        v.source = m.source;
       }
-      std::string ns = namespace_of(o);
-      if (c.config.namespace_explicit && !ns.empty() && ns != c.ns())
-        return fail(fmt::format("the namespace from the provided object \"{}\" does not match the namespace \"{}\". You must pass '--namespace={}' to perform this operation.", ns, c.ns(), ns));
-      victims.push_back({*r, r->namespaced ? (ns.empty() ? c.ns() : ns) : "", name_of(o)});
+      victims.push_back(std::move(v));
     }
   } else {
     if (c.args.positional.empty())
@@ -126,11 +133,24 @@ int run_delete(Command& c) {
   std::string body = json::serialize(options);
 
   std::vector<Victim> deleted;
+  // -f collects its errors and prints them at the end, as kubectl's visitors do: the
+  // files' own after the others.
+  std::vector<apply::Failure> errors, reading;
+  int found = 0;
   for (auto& v : victims) {
+    if (v.error) {
+      (v.error_from_files ? reading : errors).push_back(*v.error);
+      continue;
+    }
+    ++found;
     client::HttpRequest request{"DELETE", v.resource.rest_kind().path(v.ns, v.name), "application/json", body};
     auto response = c.rest->send(request);
     if (!is_success(response)) {
       if (response.status == 404 && ignore_not_found) continue;
+      if (!files.empty()) {
+        errors.push_back(apply::Failure::from_response(response, c.rest->server(), "deleting", v.source));
+        continue;
+      }
       fmt::print(stderr, "{}\n", error_message(response, c.rest->server()));
       failed = true;
       continue;
@@ -139,6 +159,12 @@ int run_delete(Command& c) {
     std::fflush(stdout);
     deleted.push_back(v);
     deleted.back().uid = uid_in(response.body);
+  }
+  if (!reading.empty()) errors.push_back(apply::reduce(std::move(reading)));
+  if (!errors.empty()) return apply::report(errors);
+  if (!files.empty() && found == 0) {
+    fmt::print("No resources found\n");
+    return 0;
   }
   if (wait != "false") {
     // kubectl watches each object until it is gone; polling does the same from outside.

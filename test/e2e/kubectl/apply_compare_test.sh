@@ -474,6 +474,11 @@ twins patch cm @N@-held --type=json -p '[{"op":"remove","path":"/metadata/finali
 twins delete -f "$T/@N@-dir"
 twins delete -f "$T/@N@-dir/sub/c.yaml"
 twins delete -f "$T/@N@-dep.yaml"
+twins delete -f "$T/@N@-dep.yaml"
+twins delete -f "$T/@N@-unknown.yaml"
+twins delete -f "$T/@N@-ns.yaml" -n default
+twins delete -f "$T/@N@-empty.yaml"
+twins delete -f "$T/@N@-missing.yaml"
 
 if [[ -n ${KEEP_GOING:-} ]] && ((FAILURES > 0)); then
   echo "FAIL: $FAILURES of $COMPARED commands differ" >&2
