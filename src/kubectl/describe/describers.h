@@ -44,5 +44,6 @@ DeploymentReplicaSets deployment_replicasets(Command& c, const boost::json::valu
 
 int run_describe(Command& c);
 int run_rollout(Command& c);
+int run_set(Command& c);  // set image
 
 }  // namespace kscratch::kubectl::describe

@@ -45,6 +45,12 @@ bool rollout_handles(const ParsedArgs& args) {
   return true;
 }
 
+bool set_handles(const ParsedArgs& args) {
+  if (args.positional.empty() || args.positional[0] != "image") return false;
+  return !args.has("filename") && !args.has("selector") && !args.has("all") && !args.has("local") && !args.has("dry-run") &&
+         !args.has("output");
+}
+
 }  // namespace
 
 std::vector<Verb> describe_verbs() {
@@ -54,6 +60,9 @@ std::vector<Verb> describe_verbs() {
       {"rollout",
        {{"watch", 'w', false}, {"timeout"}, {"revision"}, {"to-revision"}, {"filename", 'f'}, {"selector", 'l'}, {"dry-run", 0, false}},
        describe::run_rollout, rollout_handles},
+      {"set",
+       {{"filename", 'f'}, {"selector", 'l'}, {"all", 0, false}, {"local", 0, false}, {"dry-run", 0, false}, {"output", 'o'}},
+       describe::run_set, set_handles},
   };
 }
 

@@ -1,7 +1,8 @@
 # `kscratch kubectl describe` and `rollout` against the real kubectl 1.32: describe of every
 # built-in kind (by name, by prefix, by -l, all of a type, across namespaces), with the
-# controllers' events and one made through the API, the not-found errors, and rollout
-# status, history, pause, resume, restart and undo on twin Deployments.
+# controllers' events and one made through the API, a node written by hand, the not-found
+# errors, rollout status, history, pause, resume, restart and undo, and set image, the
+# changing ones on twin Deployments.
 source "$(dirname "$0")/compare_lib.sh" "$1"
 
 cat >"$WORK/app.yaml" <<'YAML'
@@ -218,5 +219,20 @@ sleep 1
 same_as_kubectl --names r-real r-ours rollout undo deploy/@N@ --to-revision=3
 same_as_kubectl --names r-real r-ours rollout history deploy/@N@
 same_as_kubectl --names r-real r-ours rollout status deploy/@N@ --watch=false
+
+# set image: changed, unchanged, every container, a missing container, errors.
+for d in i-real i-ours; do expect_exit 0 kubectl create deployment $d --image=nginx:1 --replicas=0; done
+same_as_kubectl --names i-real i-ours set image deploy/@N@ nginx=nginx:2
+same_as_kubectl --names i-real i-ours set image deploy/@N@ nginx=nginx:2
+same_as_kubectl --names i-real i-ours set image deployment @N@ '*=nginx:3'
+same_as_kubectl --names i-real i-ours set image deploy/@N@ nope=x
+same_as_kubectl --names i-real i-ours set image deploy/@N@ deploy/idle nginx=nginx:4
+same_as_kubectl --names i-real i-ours set image deploy/@N@
+same_as_kubectl set image
+same_as_kubectl set image deploy/nope a=b
+same_as_kubectl set image cm/settings a=b
+same_as_kubectl --names i-real i-ours get deploy @N@ -o jsonpath='{.spec.template.spec.containers[*].image}'
+wait_until 20 "revisions of i-real and i-ours" bash -c "[[ \$(kubectl get rs -l app=i-ours -o name | wc -l) == 4 && \$(kubectl get rs -l app=i-real -o name | wc -l) == 4 ]]"
+same_as_kubectl --names i-real i-ours rollout history deploy/@N@
 
 echo "PASS: $COMPARED commands print the same with kscratch kubectl as with kubectl"
