@@ -22,12 +22,22 @@ Expected<ContextList> contexts_of(const ParsedArgs& args) {
 
 }  // namespace
 
+int run_config_view(Command& c);         // config_view.cc
+int run_config_use_context(Command& c);  // config_view.cc
+
 bool config_handles(const ParsedArgs& args) {
-  return !args.positional.empty() &&
-         (args.positional[0] == "current-context" || args.positional[0] == "get-contexts");
+  if (args.positional.empty()) return false;
+  const auto& sub = args.positional[0];
+  // view prints YAML only here (-o json and --flatten are left to kubectl).
+  if (sub == "view") return !args.has("output") && !args.has("flatten") && args.positional.size() == 1;
+  // use-context without a name prints kubectl's help: left to kubectl.
+  if (sub == "use-context" || sub == "use") return args.positional.size() == 2;
+  return sub == "current-context" || sub == "get-contexts";
 }
 
 int run_config(Command& c) {
+  if (c.args.positional[0] == "view") return run_config_view(c);
+  if (c.args.positional[0] == "use-context" || c.args.positional[0] == "use") return run_config_use_context(c);
   auto list = contexts_of(c.args);
   if (!list) return fail(list.error().message);
   const auto& sub = c.args.positional[0];

@@ -8,10 +8,11 @@ namespace kscratch::kubectl {
 std::vector<Verb> node_verbs();          // cordon_drain.cc: cordon, uncordon, drain, taint
 std::vector<Verb> wait_verbs();          // wait.cc: wait
 std::vector<Verb> cluster_info_verbs();  // cluster_info.cc: cluster-info
+std::vector<Verb> config_verbs();        // config_view.cc: config with view's flags
 
 std::vector<Verb> everyday_verbs() {
   std::vector<Verb> all;
-  for (auto family : {node_verbs, wait_verbs, cluster_info_verbs})
+  for (auto family : {node_verbs, wait_verbs, cluster_info_verbs, config_verbs})
     for (auto& v : family()) all.push_back(std::move(v));
   return all;
 }

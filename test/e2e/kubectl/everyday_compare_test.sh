@@ -81,4 +81,38 @@ wait $DELETER
 same_as_kubectl cluster-info
 same_as_kubectl cluster-info -n default
 
+# config view (merged files, secrets omitted or --raw, --minify) and use-context.
+cat >"$WORK/second.yaml" <<'YAML'
+apiVersion: v1
+kind: Config
+current-context: other
+clusters:
+- name: other
+  cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}
+contexts:
+- name: other
+  context: {cluster: other, user: other, namespace: team-a}
+- name: alpha
+  context: {cluster: other, user: other}
+users:
+- name: other
+  user: {token: abc, username: u, password: p}
+YAML
+same_as_kubectl config view
+same_as_kubectl config view --raw
+same_as_kubectl config view --minify
+KUBECONFIG=$KUBECONFIG:$WORK/second.yaml same_as_kubectl config view
+KUBECONFIG=$KUBECONFIG:$WORK/second.yaml same_as_kubectl config view --minify --context alpha
+KUBECONFIG=$KUBECONFIG:$WORK/second.yaml same_as_kubectl config view --minify --raw --context other
+KUBECONFIG=$WORK/second.yaml same_as_kubectl config view --minify
+same_as_kubectl config view --minify --context nope
+same_as_kubectl config use-context nope
+# use-context rewrites the file that set current-context: each client on its own copies.
+for who in real ours; do cp "$KUBECONFIG" "$WORK/k-$who.yaml"; cp "$WORK/second.yaml" "$WORK/s-$who.yaml"; done
+KUBECONFIG=$WORK/k-real.yaml:$WORK/s-real.yaml run_one real "$WORK/real" config use-context alpha
+KUBECONFIG=$WORK/k-ours.yaml:$WORK/s-ours.yaml run_one ours "$WORK/ours" config use-context alpha
+for f in k s; do cmp -s "$WORK/$f-real.yaml" "$WORK/$f-ours.yaml" || fail "config use-context: $f file differs: $(diff "$WORK/$f-real.yaml" "$WORK/$f-ours.yaml")"; done
+diff "$WORK/real.out" "$WORK/ours.out" || fail "config use-context: output differs"
+COMPARED=$((COMPARED + 1))
+
 echo "PASS: $COMPARED commands print the same with kscratch kubectl as with kubectl"
