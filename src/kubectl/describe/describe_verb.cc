@@ -37,6 +37,7 @@ int run_describe(Command& c) {
   if (args.empty())
     return fail("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.");
   bool all_namespaces = c.args.flag("all-namespaces");
+  set_show_events(!c.args.has("show-events") || c.args.flag("show-events"));
   std::string selector = c.args.get("selector");
   auto targets = resolve_targets(args, *c.discovery);
   if (!targets) return fail(targets.error().message);

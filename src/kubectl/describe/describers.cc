@@ -173,7 +173,10 @@ std::string controller_uid(const json::value& obj) {
 
 // ---- events
 
+bool show_events = true;  // --show-events
+
 void describe_events(const std::vector<json::value>& events_in, PrefixWriter& w) {
+  if (!show_events) return;
   if (events_in.empty()) {
     w.write(0, "Events:\t<none>\n");
     return;
@@ -209,6 +212,7 @@ void describe_events(const std::vector<json::value>& events_in, PrefixWriter& w)
 
 // searchEvents: the events whose involvedObject is obj (kind left out when empty, as for pods).
 std::vector<json::value> search_events(Command& c, const json::value& obj, bool with_kind = true) {
+  if (!show_events) return {};
   std::vector<std::pair<std::string, std::string>> fields;
   std::string kind = with_kind ? str(obj, "kind") : "";
   if (!kind.empty()) fields.push_back({"involvedObject.kind", kind});
@@ -1250,6 +1254,8 @@ bool has_describer(const ApiResource& r) {
       {"apps", "deployments"}, {"apps", "replicasets"}};
   return known.count({r.group, r.name}) > 0;
 }
+
+void set_show_events(bool show) { show_events = show; }
 
 std::variant<std::string, DescribeError> describe_one(Command& c, const ApiResource& r, const std::string& ns, const std::string& name) {
   auto got = get_object(c, r.rest_kind().path(r.namespaced ? ns : "", name));

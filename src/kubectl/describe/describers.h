@@ -27,6 +27,9 @@ struct DescribeError {
 std::variant<std::string, DescribeError> describe_one(Command& c, const ApiResource& resource, const std::string& ns,
                                                       const std::string& name);
 
+// --show-events (true unless turned off).
+void set_show_events(bool show);
+
 // DescribePodTemplate, shared with `rollout history --revision`.
 void describe_pod_template(const boost::json::value& tmpl, PrefixWriter& w);
 

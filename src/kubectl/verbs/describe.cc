@@ -19,7 +19,7 @@ bool describable(const std::string& word) {
 }
 
 bool describe_handles(const ParsedArgs& args) {
-  if (args.has("filename") || args.has("show-events")) return false;
+  if (args.has("filename")) return false;
   if (args.positional.empty()) return true;
   auto& first = args.positional[0];
   if (first.find('/') != std::string::npos) {
@@ -42,6 +42,8 @@ bool rollout_handles(const ParsedArgs& args) {
   static const std::set<std::string> subs{"status", "history", "pause", "resume", "restart", "undo"};
   if (args.positional.empty() || !subs.count(args.positional[0])) return false;
   if (args.has("filename") || args.has("selector") || args.has("dry-run")) return false;
+  // `rollout status TYPE` over a collection is left to another kubectl.
+  if (args.positional[0] == "status" && args.positional.size() == 2 && args.positional[1].find('/') == std::string::npos) return false;
   return true;
 }
 

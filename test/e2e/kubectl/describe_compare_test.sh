@@ -142,6 +142,8 @@ same_as_kubectl describe ns
 same_as_kubectl describe cm -A -l app=web
 same_as_kubectl describe deploy,svc -l app=web
 same_as_kubectl describe deploy/web svc/web
+same_as_kubectl describe deploy web --show-events=false
+same_as_kubectl describe cm settings --show-events=false
 # Errors and empty answers.
 same_as_kubectl describe
 same_as_kubectl describe deploy nope
