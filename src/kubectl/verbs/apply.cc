@@ -23,6 +23,7 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <cctype>
 #include <chrono>
 #include <ctime>
 #include <set>
@@ -458,7 +459,122 @@ struct Pruner {
   }
 };
 
+// Go's json.Indent with two spaces: the text's own order and escapes kept.
+std::string go_indent(const std::string& src) {
+  std::string out;
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  size_t i = 0;
+  while (i < src.size() && std::isspace(static_cast<unsigned char>(src[i]))) ++i;
+  size_t end = src.size();
+  while (end > i && std::isspace(static_cast<unsigned char>(src[end - 1]))) --end;
+  auto newline = [&] { out += '\n' + std::string(2 * depth, ' '); };
+  for (; i < end; ++i) {
+    char ch = src[i];
+    if (in_string) {
+      out += ch;
+      if (escaped) escaped = false;
+      else if (ch == '\\') escaped = true;
+      else if (ch == '"') in_string = false;
+      continue;
+    }
+    if (std::isspace(static_cast<unsigned char>(ch))) continue;
+    switch (ch) {
+      case '"': in_string = true; out += ch; break;
+      case '{':
+      case '[': {
+        size_t j = i + 1;
+        while (j < end && std::isspace(static_cast<unsigned char>(src[j]))) ++j;
+        if (j < end && (src[j] == '}' || src[j] == ']')) {  // empty: kept as {} or []
+          out += ch;
+          out += src[j];
+          i = j;
+          break;
+        }
+        out += ch;
+        ++depth;
+        newline();
+        break;
+      }
+      case '}':
+      case ']': --depth; newline(); out += ch; break;
+      case ',': out += ch; newline(); break;
+      case ':': out += ": "; break;
+      default: out += ch;
+    }
+  }
+  return out + src.substr(end);
+}
+
+// `kubectl apply view-last-applied`: each object's annotation, as YAML or JSON.
+int run_view_last_applied(Command& c) {
+  std::string output = c.args.get("output", "yaml");
+  std::vector<std::string> args(c.args.positional.begin() + 1, c.args.positional.end());
+  struct Object {
+    ApiResource resource;
+    std::string ns, name;
+  };
+  std::vector<Object> objects;
+  auto files = c.args.all("filename");
+  if (!files.empty()) {
+    auto read = apply::read(c, {files, c.args.flag("recursive"), false, c.args.get("selector")});
+    if (read.fatal) return fail(*read.fatal);
+    // Without ContinueOnError, the first error ends the command.
+    for (auto [is_error, index] : read.sequence) {
+      if (is_error) return apply::report({read.errors[index]});
+      auto& m = read.manifests[index];
+      objects.push_back({m.resource, m.ns, m.name});
+    }
+  } else {
+    if (args.empty())
+      return fail(
+          "You must provide one or more resources by argument or filename.\nExample resource specifications "
+          "include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+    auto targets = resolve_targets(args, *c.discovery);
+    if (!targets) return fail(targets.error().message);
+    for (auto& t : *targets) {
+      std::string ns = t.resource.namespaced ? c.ns() : "";
+      if (t.names.empty()) {
+        if (!c.args.flag("all") && c.args.get("selector").empty())
+          return fail("resource(s) were provided, but no name was specified");
+        auto response = c.rest->get(with_query(t.resource.rest_kind().path(ns), {{"labelSelector", c.args.get("selector")}}));
+        if (!is_success(response)) return fail_raw(error_message(response, c.rest->server()));
+        auto list = parse_object(response.body);
+        if (list)
+          if (auto* items = list->if_contains("items"); items && items->is_array())
+            for (auto& item : items->get_array())
+              if (item.is_object()) objects.push_back({t.resource, ns, str(metadata(item.as_object()), "name")});
+        continue;
+      }
+      for (auto& n : t.names) objects.push_back({t.resource, ns, n});
+    }
+  }
+  if (output != "yaml" && output != "json")
+    return fail("Unexpected -o output mode: " + output +
+                ", the flag 'output' must be one of yaml|json\nSee 'kubectl apply view-last-applied -h' for help and examples");
+  std::string text;
+  for (auto& o : objects) {
+    auto response = c.rest->get(o.resource.rest_kind().path(o.ns, o.name));
+    if (!is_success(response)) return fail_raw(error_message(response, c.rest->server()));
+    auto live = parse_object(response.body);
+    if (!live) continue;
+    auto* annotations = annotations_of(*live);
+    if (!annotations || !annotations->contains(kLastApplied) || !annotations->at(kLastApplied).is_string()) continue;
+    std::string annotation(annotations->at(kLastApplied).get_string());
+    if (output == "json") {
+      text += go_indent(annotation);
+    } else {
+      auto v = apimachinery::yaml::to_json(annotation);
+      if (!v) return fail(v.error().message);
+      text += apimachinery::yaml::from_json(*v);
+    }
+  }
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return 0;
+}
+
 int run_apply(Command& c) {
+  if (!c.args.positional.empty() && c.args.positional[0] == "view-last-applied") return run_view_last_applied(c);
   if (!c.args.positional.empty())
     return fail(fmt::format("Unexpected args: [{}]\nSee 'kubectl apply -h' for help and examples", c.args.positional[0]));
   auto files = c.args.all("filename");
@@ -559,8 +675,12 @@ bool create_any_handles(const ParsedArgs& args) {
   return !args.has("save-config") && !args.has("recursive") && !args.has("validate") && create_handles(args);
 }
 
-// Manifests from URLs (and kustomize's -k) are left to another kubectl.
+// Manifests from URLs (and kustomize's -k), and the subcommands (view-last-applied,
+// set-last-applied, edit-last-applied), are left to another kubectl.
 bool apply_handles(const ParsedArgs& args) {
+  if (!args.positional.empty() &&
+      (args.positional[0] == "set-last-applied" || args.positional[0] == "edit-last-applied"))
+    return false;
   for (auto& f : args.all("filename"))
     if (f.starts_with("http://") || f.starts_with("https://")) return false;
   return true;

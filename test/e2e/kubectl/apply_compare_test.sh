@@ -470,6 +470,17 @@ twins apply -f "$T/@N@-held.yaml"
 twins apply -f "$T/@N@-held.yaml" --server-side
 twins patch cm @N@-held --type=json -p '[{"op":"remove","path":"/metadata/finalizers"}]'
 
+# apply view-last-applied.
+twins apply view-last-applied deploy @N@-web
+twins apply view-last-applied deploy/@N@-web -o json
+twins apply view-last-applied cm @N@-cm1 @N@-plain @N@-cm2
+twins apply view-last-applied -f "$T/@N@-dir/a.yaml"
+twins apply view-last-applied -f "$T/@N@-unknown.yaml"
+twins apply view-last-applied cm @N@-nope @N@-cm1
+twins apply view-last-applied cm -o wide
+twins apply view-last-applied cm @N@-cm1 -o wide
+twins apply view-last-applied
+
 # Deleting what apply made, from the same files.
 twins delete -f "$T/@N@-dir"
 twins delete -f "$T/@N@-dir/sub/c.yaml"
