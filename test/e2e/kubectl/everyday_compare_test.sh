@@ -81,6 +81,21 @@ wait $DELETER
 same_as_kubectl cluster-info
 same_as_kubectl cluster-info -n default
 
+# get -L and --sort-by (rows sorted by their whole objects, lists by their items).
+expect_exit 0 kubectl create namespace srt
+for c in a10 a9 w1 w2; do expect_exit 0 kubectl -n srt create configmap $c --from-literal=n=${#c}; done
+expect_exit 0 kubectl -n srt label cm a9 app=z
+expect_exit 0 kubectl -n srt label cm w1 app=x tier=t
+same_as_kubectl get cm -n srt -L app -L kubernetes.io/name,tier
+same_as_kubectl get cm -n srt -L app --show-labels
+same_as_kubectl get cm w1 -n srt -L app -o wide
+same_as_kubectl get cm -n srt --sort-by=.metadata.name -L app
+same_as_kubectl get cm -n srt -o name --sort-by='{.metadata.name}'
+same_as_kubectl get cm -n srt -o json --sort-by=.metadata.name
+same_as_kubectl get cm -n srt --sort-by=.bogus
+same_as_kubectl get cm -n srt --sort-by=.bogus -o name
+same_as_kubectl get nodes -o name --sort-by=.metadata.name
+
 # config view (merged files, secrets omitted or --raw, --minify) and use-context.
 cat >"$WORK/second.yaml" <<'YAML'
 apiVersion: v1
