@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <ctime>
 #include <unistd.h>
@@ -168,6 +169,45 @@ std::optional<std::string> metadata_type_error(const json::object& o) {
   return std::nullopt;
 }
 
+// A stream's documents, decoded one by one as kubectl's StreamVisitor does, so those
+// before a broken one are still applied: (value, "") each, then ("", error) if one fails.
+std::vector<std::pair<json::value, std::string>> decode_stream(std::string_view text) {
+  std::vector<std::pair<json::value, std::string>> out;
+  auto trim = [](std::string_view v) {
+    while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front()))) v.remove_prefix(1);
+    while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) v.remove_suffix(1);
+    return v;
+  };
+  auto decode = [&](std::string_view doc) {
+    if (trim(doc).empty()) return true;
+    auto v = apimachinery::yaml::to_json(doc);
+    if (!v) {
+      out.emplace_back(nullptr, v.error().message);
+      return false;
+    }
+    if (!v->is_null()) out.emplace_back(std::move(*v), "");
+    return true;
+  };
+  size_t doc_start = 0, pos = 0;
+  while (pos < text.size()) {
+    size_t eol = text.find('\n', pos);
+    size_t next = eol == std::string_view::npos ? text.size() : eol + 1;
+    std::string_view line = text.substr(pos, next - pos);
+    if (line.substr(0, 3) == "---") {
+      std::string_view rest = trim(line.substr(3));
+      if (!rest.empty() && rest.front() != '#') {
+        out.emplace_back(nullptr, "invalid Yaml document separator: " + std::string(rest));
+        return out;
+      }
+      if (!decode(text.substr(doc_start, pos - doc_start))) return out;
+      doc_start = next;
+    }
+    pos = next;
+  }
+  decode(text.substr(doc_start));
+  return out;
+}
+
 void flatten(const json::value& v, std::vector<json::object>& out) {
   if (!v.is_object()) return;
   auto& o = v.get_object();
@@ -220,12 +260,11 @@ ReadResult read(Command& c, const ReadOptions& options) {
       std::ifstream in(p, std::ios::binary);
       text.assign(std::istreambuf_iterator<char>(in), {});
     }
-    auto docs = apimachinery::yaml::stream_to_json(text);
-    if (!docs) {
-      result.add(Failure::plain("error parsing " + source + ": " + docs.error().message));
-      continue;
-    }
-    for (auto& d : *docs) {
+    for (auto& [d, parse_error] : decode_stream(text)) {
+      if (!parse_error.empty()) {
+        result.add(Failure::plain("error parsing " + source + ": " + parse_error));
+        break;
+      }
       if (!d.is_object()) continue;
       if (options.validate) {
         if (auto problem = validator.check(d.get_object())) {
