@@ -96,6 +96,26 @@ same_as_kubectl get cm -n srt --sort-by=.bogus
 same_as_kubectl get cm -n srt --sort-by=.bogus -o name
 same_as_kubectl get nodes -o name --sort-by=.metadata.name
 
+# logs: without an agent the server has no logs to give, so only kubectl's errors (and
+# its choice of pod and container) are compared.
+expect_exit 0 kubectl create deployment lg --image=busybox
+wait_until 30 "pod of lg" bash -c "[[ \$(kubectl get pods -l app=lg -o name | wc -l) == 1 ]]"
+LP=$(kubectl get pods -l app=lg -o name)
+same_as_kubectl logs "$LP"
+same_as_kubectl logs "${LP#pod/}"
+same_as_kubectl logs "$LP" --tail=5 -c nope
+same_as_kubectl logs "${LP#pod/}" extra
+same_as_kubectl logs "$LP" --previous --timestamps --since=1h -c busybox
+same_as_kubectl logs --since=1h --since-time=2020-01-01T00:00:00Z "$LP"
+same_as_kubectl logs deploy/lg
+same_as_kubectl logs rs/"$(kubectl get rs -l app=lg -o jsonpath='{.items[0].metadata.name}')"
+same_as_kubectl logs deploy/nope
+same_as_kubectl logs nope
+same_as_kubectl logs cm/lg-none
+same_as_kubectl logs
+expect_exit 0 kubectl create configmap lg-cm
+same_as_kubectl logs cm/lg-cm
+
 # config view (merged files, secrets omitted or --raw, --minify) and use-context.
 cat >"$WORK/second.yaml" <<'YAML'
 apiVersion: v1
