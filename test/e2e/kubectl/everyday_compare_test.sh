@@ -116,6 +116,19 @@ same_as_kubectl logs
 expect_exit 0 kubectl create configmap lg-cm
 same_as_kubectl logs cm/lg-cm
 
+# run: a pod, printed or created.
+same_as_kubectl --names rreal rours run @N@ --image=busybox --dry-run=client -o yaml
+same_as_kubectl --names rreal rours run @N@ --image=busybox --port=80 --labels=a=b,c=d --env=X=1 --env=Y=2 --restart=Never --dry-run=client -o yaml
+same_as_kubectl --names rreal rours run @N@ --image=busybox --command --dry-run=client -o yaml -- sleep 10
+same_as_kubectl --names rreal rours run @N@ --image=busybox --dry-run=client -o yaml -- sleep 10
+same_as_kubectl --names rreal rours run @N@ --image=busybox
+same_as_kubectl --names rreal rours run @N@ --image=busybox
+same_as_kubectl --names rreal rours get pod @N@ -o jsonpath='{.spec.containers}'
+same_as_kubectl --names rreal rours run @N@ --image=busybox --restart=Bogus
+same_as_kubectl --names rreal rours run @N@-2 --image=busybox --dry-run=server
+same_as_kubectl --names rreal rours run R_@N@ --image=x
+same_as_kubectl run x1
+
 # config view (merged files, secrets omitted or --raw, --minify) and use-context.
 cat >"$WORK/second.yaml" <<'YAML'
 apiVersion: v1
