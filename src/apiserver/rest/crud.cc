@@ -28,6 +28,16 @@ constexpr int kConflictRetries = 100;
 
 bool dry_run(const http::Request& req) { return req.param("dryRun") == "All"; }
 
+// DELETE may carry dryRun in its body's DeleteOptions instead (kubectl apply --prune
+// --dry-run=server sends it there).
+bool dry_run_in(const json::object& delete_options) {
+  auto* d = delete_options.if_contains("dryRun");
+  if (!d || !d->is_array()) return false;
+  for (auto& v : d->get_array())
+    if (v.is_string() && v.get_string() == "All") return true;
+  return false;
+}
+
 std::string resource_version_of(const json::object& o) { return string_at(o, "metadata.resourceVersion"); }
 
 // The autoscaling/v1 Scale view of a Deployment or ReplicaSet.
@@ -644,7 +654,7 @@ asio::awaitable<Outcome> Api::remove(const Resource& r, const RequestInfo& info,
     if (auto rv = string_at(options, "preconditions.resourceVersion"); !rv.empty() && rv != std::to_string(kv->mod_revision)) {
       co_return conflict(r, info.name, fmt::format("Precondition failed: ResourceVersion in precondition: {}, ResourceVersion in object meta: {}", rv, kv->mod_revision));
     }
-    if (dry_run(req)) co_return Reply{200, std::move(*current), {}};
+    if (dry_run(req) || dry_run_in(options)) co_return Reply{200, std::move(*current), {}};
 
     // Objects with finalizers are only marked; whoever owns each finalizer removes it,
     // and the last removal deletes the object. A pod bound to a node is marked too, with

@@ -487,3 +487,14 @@ TEST_CASE("DELETE takes its DeleteOptions as protobuf, as kubectl drain sends th
   CHECK(removed.status == 200);
   CHECK(f.call("GET", "/api/v1/namespaces/default/pods/p").status == 404);  // grace 0: gone at once
 }
+
+TEST_CASE("DELETE with dryRun in its DeleteOptions deletes nothing", "[apiserver]") {
+  ApiFixture f;
+  REQUIRE(f.call("POST", "/api/v1/namespaces/default/configmaps", R"({"metadata":{"name":"keep"}})").status == 201);
+  auto dry = f.call("DELETE", "/api/v1/namespaces/default/configmaps/keep",
+                    R"({"kind":"DeleteOptions","apiVersion":"v1","dryRun":["All"]})", "application/json");
+  CHECK(dry.status == 200);
+  CHECK(f.call("GET", "/api/v1/namespaces/default/configmaps/keep").status == 200);
+  CHECK(f.call("DELETE", "/api/v1/namespaces/default/configmaps/keep").status == 200);
+  CHECK(f.call("GET", "/api/v1/namespaces/default/configmaps/keep").status == 404);
+}
