@@ -12,10 +12,11 @@ std::vector<Verb> config_verbs();        // config_view.cc: config with view's f
 std::vector<Verb> get_verbs();           // get.cc: get with -L and --sort-by
 std::vector<Verb> logs_verbs();          // logs.cc: logs
 std::vector<Verb> run_verbs();           // run.cc: run
+std::vector<Verb> expose_verbs();        // expose.cc: expose
 
 std::vector<Verb> everyday_verbs() {
   std::vector<Verb> all;
-  for (auto family : {node_verbs, wait_verbs, cluster_info_verbs, config_verbs, get_verbs, logs_verbs, run_verbs})
+  for (auto family : {node_verbs, wait_verbs, cluster_info_verbs, config_verbs, get_verbs, logs_verbs, run_verbs, expose_verbs})
     for (auto& v : family()) all.push_back(std::move(v));
   return all;
 }

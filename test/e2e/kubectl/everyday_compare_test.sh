@@ -129,6 +129,24 @@ same_as_kubectl --names rreal rours run @N@-2 --image=busybox --dry-run=server
 same_as_kubectl --names rreal rours run R_@N@ --image=x
 same_as_kubectl run x1
 
+# expose: Services for twin deployments (one with a container port, one without).
+for d in xreal xours; do
+  expect_exit 0 kubectl create deployment $d --image=nginx --port=80
+  expect_exit 0 kubectl create deployment $d-np --image=nginx
+done
+same_as_kubectl --names xreal xours expose deployment @N@ --port=8080 --target-port=80 --dry-run=client -o yaml
+same_as_kubectl --names xreal xours expose deploy @N@ --dry-run=client -o yaml
+same_as_kubectl --names xreal xours expose deploy/@N@ --port=80 --name=@N@-2 --type=NodePort --dry-run=client -o yaml
+same_as_kubectl --names xreal xours expose deploy @N@-np
+same_as_kubectl --names xreal xours expose deploy @N@ --port=80 --target-port=http
+same_as_kubectl --names xreal xours expose deploy @N@ --port=80
+same_as_kubectl --names xreal xours get svc @N@ -o jsonpath='{.spec.ports}{.spec.selector}{.metadata.labels}'
+same_as_kubectl --names xreal xours expose svc @N@ --name=@N@-3
+same_as_kubectl --names xreal xours get svc @N@-3 -o jsonpath='{.spec.ports}{.spec.selector}'
+same_as_kubectl expose deploy nope --port=80
+same_as_kubectl expose cm lg-cm --port=80
+same_as_kubectl expose
+
 # config view (merged files, secrets omitted or --raw, --minify) and use-context.
 cat >"$WORK/second.yaml" <<'YAML'
 apiVersion: v1
