@@ -665,16 +665,6 @@ int run_apply(Command& c) {
 }
 
 // `create` with -f, and the generator forms of verbs/create.cc otherwise.
-int run_create_any(Command& c) {
-  if (c.args.has("filename")) return apply::run_create_files(c);
-  return run_create(c);
-}
-
-bool create_any_handles(const ParsedArgs& args) {
-  if (args.has("filename")) return true;
-  return !args.has("save-config") && !args.has("recursive") && !args.has("validate") && create_handles(args);
-}
-
 // Manifests from URLs (and kustomize's -k), and the subcommands (view-last-applied,
 // set-last-applied, edit-last-applied), are left to another kubectl.
 bool apply_handles(const ParsedArgs& args) {
@@ -698,12 +688,6 @@ std::vector<Verb> apply_verbs() {
         {"all", 0, false}, {"prune-allowlist"}, {"prune-whitelist"}},
        run_apply,
        apply_handles},
-      // Replaces the entry of kubectl.cc (the last of a name wins) to add -f.
-      {"create",
-       {output, dry_run, filename, recursive, validate, field_manager, {"image"}, {"replicas", 'r'}, {"port"},
-        {"from-literal"}, {"from-file"}, {"save-config", 0, false}},
-       run_create_any,
-       create_any_handles},
   };
 }
 

@@ -121,10 +121,14 @@ Expected<json::object> build_configmap(Command& c, const std::string& name, bool
 }  // namespace
 
 bool create_handles(const ParsedArgs& args) {
-  return args.positional.size() >= 1 && !canonical_kind(args.positional[0]).empty() && !args.has("filename");
+  if (args.has("filename")) return true;  // create -f: apply/manifests.cc
+  // --save-config, -R and --validate only mean something with -f.
+  if (args.has("save-config") || args.has("recursive") || args.has("validate")) return false;
+  return args.positional.size() >= 1 && !canonical_kind(args.positional[0]).empty();
 }
 
 int run_create(Command& c) {
+  if (c.args.has("filename")) return apply::run_create_files(c);
   std::string what = canonical_kind(c.args.positional[0]);
   if (c.args.positional.size() != 2)
     return fail(fmt::format("exactly one NAME is required, got {}\nSee 'kubectl create {} -h' for help and examples",
