@@ -4,8 +4,6 @@
 #include "sqlite.h"
 
 #include <sqlite3.h>
-#include <sys/resource.h>
-#include <unistd.h>
 
 namespace kscratch::store {
 
@@ -14,7 +12,6 @@ constexpr std::string_view kLog = "store";
 // When a step cannot copy everything (a reader still uses the newest frames), the next
 // one waits this long for the reader to finish instead of spinning.
 constexpr auto kRetryPause = std::chrono::milliseconds(1);
-constexpr int kNice = 10;
 }  // namespace
 
 Checkpointer::Checkpointer(const std::string& path, sqlite3* writer, Options options)
@@ -57,9 +54,6 @@ void Checkpointer::before_write() {
 }
 
 void Checkpointer::run() {
-  // Background work: on a busy machine the loop and the writer, which requests wait
-  // for, run first. (Linux applies a thread's nice value to that thread alone.)
-  setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kNice);
   bool pause = false;
   for (;;) {
     std::uint64_t step = 0;
