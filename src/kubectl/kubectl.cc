@@ -36,7 +36,8 @@ const std::vector<Verb>& verbs() {
   static const std::vector<Verb> all{
       {"get",
        {kOutput, kNoHeaders, kSelector, kFieldSelector, kAllNamespaces, kFilename, {"show-labels", 0, false},
-        {"ignore-not-found", 0, false}, {"show-managed-fields", 0, false}},
+        {"ignore-not-found", 0, false}, {"show-managed-fields", 0, false}, {"label-columns", 'L'}, {"sort-by"},
+        {"raw"}},
        run_get,
        get_handles},
       {"version", {kOutput, {"client", 0, false}}, run_version},
@@ -57,7 +58,11 @@ const std::vector<Verb>& verbs() {
       {"annotate", {{"overwrite", 0, false}}, run_annotate},
       {"patch", {{"patch", 'p'}, {"type"}, {"patch-file"}}, run_patch},
       {"api-versions", {}, run_api_versions},
-      {"config", {kOutput, kNoHeaders}, run_config, config_handles, false},
+      {"config",
+       {kOutput, kNoHeaders, {"minify", 0, false}, {"raw", 0, false}, {"flatten", 0, false}},
+       run_config,
+       config_handles,
+       false},
   };
   static const std::vector<Verb> with_families = [] {
     auto v = all;

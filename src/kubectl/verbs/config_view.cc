@@ -184,14 +184,4 @@ int run_config_use_context(Command& c) {
 
 namespace kscratch::kubectl {
 
-// `config` again with view's flags (--minify, --raw, --flatten): verbs() takes the last
-// entry of a name, so this one, added through everyday_verbs(), replaces kubectl.cc's.
-std::vector<Verb> config_verbs() {
-  return {{"config",
-           {{"output", 'o'}, {"no-headers", 0, false}, {"minify", 0, false}, {"raw", 0, false}, {"flatten", 0, false}},
-           run_config,
-           config_handles,
-           false}};
-}
-
 }  // namespace kscratch::kubectl

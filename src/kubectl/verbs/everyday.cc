@@ -8,15 +8,13 @@ namespace kscratch::kubectl {
 std::vector<Verb> node_verbs();          // cordon_drain.cc: cordon, uncordon, drain, taint
 std::vector<Verb> wait_verbs();          // wait.cc: wait
 std::vector<Verb> cluster_info_verbs();  // cluster_info.cc: cluster-info
-std::vector<Verb> config_verbs();        // config_view.cc: config with view's flags
-std::vector<Verb> get_verbs();           // get.cc: get with -L and --sort-by
 std::vector<Verb> logs_verbs();          // logs.cc: logs
 std::vector<Verb> run_verbs();           // run.cc: run
 std::vector<Verb> expose_verbs();        // expose.cc: expose
 
 std::vector<Verb> everyday_verbs() {
   std::vector<Verb> all;
-  for (auto family : {node_verbs, wait_verbs, cluster_info_verbs, config_verbs, get_verbs, logs_verbs, run_verbs, expose_verbs})
+  for (auto family : {node_verbs, wait_verbs, cluster_info_verbs, logs_verbs, run_verbs, expose_verbs})
     for (auto& v : family()) all.push_back(std::move(v));
   return all;
 }

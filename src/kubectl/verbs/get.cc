@@ -9,6 +9,7 @@
 #include "verbs.h"
 
 #include <boost/json.hpp>
+#include <cstdio>
 #include <fmt/format.h>
 
 namespace kscratch::kubectl {
@@ -292,11 +293,26 @@ int print_tables(Command& c, const std::vector<Info>& infos, const GetOptions& o
 }  // namespace
 
 bool get_handles(const ParsedArgs& args) {
+  if (args.has("raw")) return true;
   // Without a type kubectl prints its usage text; -f reads manifests: both left to kubectl.
   return !args.positional.empty() && !args.has("filename");
 }
 
+namespace {
+
+// get --raw PATH: the server's answer as it is, as kubectl's RawGet copies it.
+int run_get_raw(Command& c) {
+  if (!c.args.positional.empty()) return fail("arguments may not be passed when --raw is specified");
+  auto response = c.rest->get(c.args.get("raw"), "application/json, */*");
+  if (!is_success(response)) return fail(error_message(response, c.rest->server()));
+  std::fwrite(response.body.data(), 1, response.body.size(), stdout);
+  return 0;
+}
+
+}  // namespace
+
 int run_get(Command& c) {
+  if (c.args.has("raw")) return run_get_raw(c);
   GetOptions o;
   o.output = c.args.get("output");
   o.all_namespaces = c.args.flag("all-namespaces");
@@ -359,25 +375,6 @@ int run_get(Command& c) {
   std::fflush(stdout);
   for (auto& e : errors) fmt::print(stderr, "{}\n", e);
   return errors.empty() ? code : kFailure;
-}
-
-// `get` again with -L and --sort-by: verbs() takes the last entry of a name, so this one,
-// added through everyday_verbs(), replaces kubectl.cc's (whose flags it repeats).
-std::vector<Verb> get_verbs() {
-  return {{"get",
-           {{"output", 'o'},
-            {"no-headers", 0, false},
-            {"selector", 'l'},
-            {"field-selector"},
-            {"all-namespaces", 'A', false},
-            {"filename", 'f'},
-            {"show-labels", 0, false},
-            {"ignore-not-found", 0, false},
-            {"show-managed-fields", 0, false},
-            {"label-columns", 'L'},
-            {"sort-by"}},
-           run_get,
-           get_handles}};
 }
 
 }  // namespace kscratch::kubectl

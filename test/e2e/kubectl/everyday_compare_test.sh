@@ -79,6 +79,12 @@ wait $DELETER
 
 # cluster-info: the control plane and kube-system's cluster services (kube-dns).
 same_as_kubectl cluster-info
+
+# get --raw: the server's answer as it is (the quick start asks /readyz this way), and its errors.
+same_as_kubectl get --raw /readyz
+same_as_kubectl get --raw /api/v1/namespaces/default
+same_as_kubectl get --raw /no/such/path
+same_as_kubectl get pods --raw /readyz
 same_as_kubectl cluster-info -n default
 
 # get -L and --sort-by (rows sorted by their whole objects, lists by their items).
