@@ -2,6 +2,7 @@
 // custom-columns as cli-runtime prints them.
 
 #include "objects.h"
+#include "../json_fields.h"
 
 #include "jsonpath.h"
 #include "kscratch/apimachinery/yaml.h"
@@ -18,11 +19,6 @@ namespace kscratch::kubectl {
 namespace json = boost::json;
 
 namespace {
-
-std::string str(const json::object& o, std::string_view key) {
-  auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
 
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

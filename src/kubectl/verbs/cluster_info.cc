@@ -2,6 +2,7 @@
 // (or -n) labelled kubernetes.io/cluster-service=true, with its proxy URL. Names are green
 // and URLs yellow only on a terminal, as kubectl's ct package colours them.
 
+#include "../json_fields.h"
 #include "kscratch/apimachinery/object.h"
 #include "verbs.h"
 
@@ -15,11 +16,6 @@ namespace kscratch::kubectl {
 namespace json = boost::json;
 
 namespace {
-
-std::string str(const json::object& o, std::string_view key) {
-  auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
 
 void print_service(bool color, const std::string& name, const std::string& link) {
   if (color) {

@@ -7,6 +7,7 @@
 // Tainting rewrites spec.taints as kubectl's reorganizeTaints does (`node/n tainted`,
 // `untainted`, `modified`).
 
+#include "../json_fields.h"
 #include "kscratch/apimachinery/object.h"
 #include "kscratch/apimachinery/validation.h"
 #include "verbs.h"
@@ -24,11 +25,6 @@ namespace kscratch::kubectl {
 namespace json = boost::json;
 
 namespace {
-
-std::string str(const json::object& o, std::string_view key) {
-  auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
 
 std::optional<json::object> parse(const std::string& body) {
   boost::system::error_code ec;

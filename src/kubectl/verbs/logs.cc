@@ -4,6 +4,7 @@
 // kubectl.kubernetes.io/default-container, else its first (with kubectl's notice when it
 // has several). -f, -l and --all-containers are left to another kubectl.
 
+#include "../json_fields.h"
 #include "kscratch/apimachinery/object.h"
 #include "verbs.h"
 #include "wait_duration.h"
@@ -18,11 +19,6 @@ namespace kscratch::kubectl {
 namespace json = boost::json;
 
 namespace {
-
-std::string str(const json::object& o, std::string_view key) {
-  auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
 
 const json::object& sub(const json::object& o, std::string_view key) {
   static const json::object empty;
