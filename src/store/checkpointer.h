@@ -34,7 +34,9 @@ class Checkpointer {
  public:
   struct Options {
     int step_frames = 256;      // copy once this many frames have been added
-    int restart_frames = 2048;  // 8 MiB of 4 KiB pages: past it, the WAL is made to start over
+    // Past this many frames (SQLite's own checkpoint threshold, ~4 MiB of 4 KiB pages) the
+    // WAL is made to start over.
+    int restart_frames = 1000;
     std::chrono::milliseconds max_wait{100};
   };
 

@@ -37,7 +37,7 @@ TEST_CASE("a writer that never pauses keeps the WAL bounded", "[store][checkpoin
   while (finished < kClients) f.io.run_one();
   CHECK(failures == 0);
   // 12,000 writes of 1.5 KB are ~20 MB of WAL frames. The WAL starts over once it passes
-  // 2,048 frames (8 MiB), so it never holds much more than that plus a batch.
+  // 1,000 frames (~4 MiB), so it never holds much more than that plus a batch.
   INFO("largest WAL seen: " << max_wal / 1024 << " KiB");
   CHECK(max_wal < 12 * 1024 * 1024);
   // Every write is there.
