@@ -75,8 +75,12 @@ else
 fi
 
 step "waiting for the node to be Ready"
+# Outputs are captured before they are matched: under pipefail, `cmd | grep -q` fails
+# whenever grep has its match and leaves before cmd has written everything.
 node_ready() {
-  "${KUBECTL[@]}" get nodes -o jsonpath='{.items[*].status.conditions[?(@.type=="Ready")].status}' | grep -qw True
+  local ready
+  ready=$("${KUBECTL[@]}" get nodes -o jsonpath='{.items[*].status.conditions[?(@.type=="Ready")].status}') &&
+    [[ " $ready " == *" True "* ]]
 }
 wait_for 60 node_ready || die "no node became Ready"
 "${KUBECTL[@]}" get nodes -o wide
@@ -101,7 +105,10 @@ NODE_IP=$("${KUBECTL[@]}" get nodes -o jsonpath='{.items[0].status.addresses[?(@
 # (the host would route it out of its default route until then).
 PROXY_TABLE=$(sed -n 's/^PROXY_TABLE=//p' "$DATA/agent/host-names.env" 2>/dev/null | tr -d "'\"")
 [[ -n $PROXY_TABLE ]] || die "no PROXY_TABLE in $DATA/agent/host-names.env: is the local agent running?"
-in_table() { nft list table ip "$PROXY_TABLE" | grep -qF "$CLUSTER_IP "; }
+in_table() {
+  local rules
+  rules=$(nft list table ip "$PROXY_TABLE") && [[ $rules == *"$CLUSTER_IP "* ]]
+}
 wait_for 10 in_table ||
   die "the proxy did not program $CLUSTER_IP into table $PROXY_TABLE ($(nft list table ip "$PROXY_TABLE" 2>&1 | tail -n 1))"
 wait_for 10 curl -fsS --max-time 2 "http://$CLUSTER_IP:$PORT/" || die "the ClusterIP $CLUSTER_IP:$PORT does not answer"

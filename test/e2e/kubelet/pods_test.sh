@@ -188,7 +188,8 @@ expect_exit 0 kubectl delete pod web --timeout=60s
 expect_exit 1 kubectl get pod web
 [[ ! -e $RUN_DIR/netns/$WEB_UID ]] || fail "web's netns is still there"
 ! grep -q "$WEB_UID" /proc/self/mountinfo || fail "web's mounts are still there: $(grep "$WEB_UID" /proc/self/mountinfo)"
-! runc --root "$RUN_DIR/runc" list -q | grep -q "$WEB_UID" || fail "web's containers are still there"
+containers=$(runc --root "$RUN_DIR/runc" list -q)
+[[ $containers != *"$WEB_UID"* ]] || fail "web's containers are still there"
 
 echo "== kill -9 of kscratch, then a restart: containers keep running, not restarted"
 AIRGAP_ID=$(pod_field airgap '{.status.containerStatuses[0].containerID}')
