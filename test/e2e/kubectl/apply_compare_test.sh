@@ -182,7 +182,7 @@ twins apply -f "$T/@N@-ssa.yaml" --server-side --dry-run=server
 twins get cm @N@-ssa -o yaml --show-managed-fields
 # Server-side apply over a client-side applied object: the annotation and the managers migrate.
 twins apply -f "$T/@N@-stdin.yaml" --server-side
-twins get cm @N@-stdin -o yaml --show-managed-fields
+NORMALISE=managed_fields_by_manager twins get cm @N@-stdin -o json --show-managed-fields
 twins apply -f "$T/@N@-dep.yaml" --server-side
 twins get deploy @N@-web -o "$SHOW"
 

@@ -47,7 +47,19 @@ run_one() {
 }
 
 # same_as_kubectl [--names REAL OURS] ARGS...: ARGS (with @N@ replaced by REAL for the real
-# kubectl and by OURS for kscratch) give the same output, errors and exit code.
+# kubectl and by OURS for kscratch) give the same output, errors and exit code. With
+# NORMALISE set to a filter command, both outputs pass through it before they are compared.
+# managed_fields_by_manager is one: managedFields entries of one operation written in the
+# same second are ordered by manager, in different seconds by time (upstream's sort), so
+# the twins' order depends on when the second ticked.
+managed_fields_by_manager() {
+  python3 -c 'import json, sys
+o = json.load(sys.stdin)
+o["metadata"]["managedFields"].sort(key=lambda e: e["manager"])
+json.dump(o, sys.stdout, indent=4)
+print()'
+}
+
 same_as_kubectl() {
   local real_name="" our_name=""
   if [[ $1 == --names ]]; then
@@ -65,6 +77,10 @@ same_as_kubectl() {
   for part in out err rc; do
     if [[ -n $our_name ]]; then
       sed -i "s/$our_name/$real_name/g" "$WORK/ours.$part"
+    fi
+    if [[ -n ${NORMALISE:-} && $part == out ]]; then
+      $NORMALISE <"$WORK/real.$part" >"$WORK/real.norm" && mv "$WORK/real.norm" "$WORK/real.$part"
+      $NORMALISE <"$WORK/ours.$part" >"$WORK/ours.norm" && mv "$WORK/ours.norm" "$WORK/ours.$part"
     fi
     if ! diff <(TWINS=$our_name mask <"$WORK/real.$part") <(TWINS=$our_name mask <"$WORK/ours.$part") >"$WORK/diff"; then
       fail "kubectl ${real_args[*]}: $part differs (< kubectl, > kscratch kubectl):
