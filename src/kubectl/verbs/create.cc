@@ -120,6 +120,29 @@ Expected<json::object> build_configmap(Command& c, const std::string& name, bool
 
 }  // namespace
 
+int post_new_object(Command& c, const std::string& target, const json::object& object,
+                    const std::optional<ObjectPrinter>& printer, const std::string& dry_run, const std::string& done) {
+  json::object result = object;
+  if (dry_run != "client") {
+    client::HttpRequest request{"POST", target, "application/json", json::serialize(object)};
+    auto response = c.rest->send(request);
+    if (!is_success(response)) return fail_raw(error_message(response, c.rest->server()));
+    boost::system::error_code ec;
+    auto v = json::parse(response.body, ec);
+    if (!ec && v.is_object()) result = std::move(v.get_object());
+  }
+  if (printer) {
+    omit_managed_fields(result);
+    auto text = printer->print(result);
+    if (!text) return fail(text.error().message);
+    std::fwrite(text->data(), 1, text->size(), stdout);
+    return 0;
+  }
+  const char* suffix = dry_run == "client" ? " (dry run)" : dry_run == "server" ? " (server dry run)" : "";
+  fmt::print("{}{}\n", done, suffix);
+  return 0;
+}
+
 bool create_handles(const ParsedArgs& args) {
   if (args.has("filename")) return true;  // create -f: apply/manifests.cc
   // --save-config, -R and --validate only mean something with -f.
@@ -171,29 +194,11 @@ int run_create(Command& c) {
   if (resource->namespaced && c.config.namespace_explicit)
     (*object)["metadata"].as_object()["namespace"] = c.ns();
 
-  json::object result = *object;
-  if (!typed) {
-    std::string target = resource->rest_kind().path(resource->namespaced ? c.ns() : "");
-    target = with_query(target, {{"dryRun", dry_run == "server" ? "All" : ""},
-                                 {"fieldManager", c.args.get("field-manager", "kubectl-create")},
-                                 {"fieldValidation", "Strict"}});
-    client::HttpRequest request{"POST", target, "application/json", json::serialize(*object)};
-    auto response = c.rest->send(request);
-    if (!is_success(response)) return fail_raw(error_message(response, c.rest->server()));
-    boost::system::error_code ec;
-    auto v = json::parse(response.body, ec);
-    if (!ec && v.is_object()) result = std::move(v.get_object());
-  }
-  if (printer) {
-    omit_managed_fields(result);
-    auto text = printer->print(result);
-    if (!text) return fail(text.error().message);
-    std::fwrite(text->data(), 1, text->size(), stdout);
-    return 0;
-  }
-  const char* suffix = dry_run == "client" ? " (dry run)" : dry_run == "server" ? " (server dry run)" : "";
-  fmt::print("{}/{} created{}\n", resource->kind_prefix(), name, suffix);
-  return 0;
+  std::string target = with_query(resource->rest_kind().path(resource->namespaced ? c.ns() : ""),
+                                  {{"dryRun", dry_run == "server" ? "All" : ""},
+                                   {"fieldManager", c.args.get("field-manager", "kubectl-create")},
+                                   {"fieldValidation", "Strict"}});
+  return post_new_object(c, target, *object, printer, dry_run, fmt::format("{}/{} created", resource->kind_prefix(), name));
 }
 
 namespace apply {

@@ -121,27 +121,10 @@ int run_expose(Command& c) {
                    {"metadata", std::move(svc_meta)},
                    {"spec", std::move(svc_spec)},
                    {"status", json::object{{"loadBalancer", json::object()}}}};
-  json::object result = svc;
-  if (!typed) {
-    std::string target = with_query(client::Kind{"", "v1", "services", true}.path(c.ns()),
-                                    {{"dryRun", dry_run == "server" ? "All" : ""},
-                                     {"fieldManager", c.args.get("field-manager", "kubectl-expose")}});
-    client::HttpRequest request{"POST", target, "application/json", json::serialize(svc)};
-    auto r = c.rest->send(request);
-    if (!is_success(r)) return fail_raw(error_message(r, c.rest->server()));
-    auto created = json::parse(r.body, ec);
-    if (!ec && created.is_object()) result = std::move(created.get_object());
-  }
-  if (printer) {
-    omit_managed_fields(result);
-    auto text = printer->print(result);
-    if (!text) return fail(text.error().message);
-    std::fwrite(text->data(), 1, text->size(), stdout);
-    return 0;
-  }
-  const char* suffix = dry_run == "client" ? " (dry run)" : dry_run == "server" ? " (server dry run)" : "";
-  fmt::print("service/{} exposed{}\n", name, suffix);
-  return 0;
+  std::string target = with_query(client::Kind{"", "v1", "services", true}.path(c.ns()),
+                                  {{"dryRun", dry_run == "server" ? "All" : ""},
+                                   {"fieldManager", c.args.get("field-manager", "kubectl-expose")}});
+  return post_new_object(c, target, svc, printer, dry_run, fmt::format("service/{} exposed", name));
 }
 
 // -f, --selector, --labels, --external-ip and -o json are left to another kubectl.

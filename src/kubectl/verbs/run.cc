@@ -83,28 +83,10 @@ int run_run(Command& c) {
                                          {"dnsPolicy", "ClusterFirst"},
                                          {"restartPolicy", restart}}},
                    {"status", json::object()}};
-  json::object result = pod;
-  if (!typed) {
-    std::string target = with_query(client::Kind{"", "v1", "pods", true}.path(c.ns()),
-                                    {{"dryRun", dry_run == "server" ? "All" : ""},
-                                     {"fieldManager", c.args.get("field-manager", "kubectl-run")}});
-    client::HttpRequest request{"POST", target, "application/json", json::serialize(pod)};
-    auto response = c.rest->send(request);
-    if (!is_success(response)) return fail_raw(error_message(response, c.rest->server()));
-    boost::system::error_code ec;
-    auto v = json::parse(response.body, ec);
-    if (!ec && v.is_object()) result = std::move(v.get_object());
-  }
-  if (printer) {
-    omit_managed_fields(result);
-    auto text = printer->print(result);
-    if (!text) return fail(text.error().message);
-    std::fwrite(text->data(), 1, text->size(), stdout);
-    return 0;
-  }
-  const char* suffix = dry_run == "client" ? " (dry run)" : dry_run == "server" ? " (server dry run)" : "";
-  fmt::print("pod/{} created{}\n", name, suffix);
-  return 0;
+  std::string target = with_query(client::Kind{"", "v1", "pods", true}.path(c.ns()),
+                                  {{"dryRun", dry_run == "server" ? "All" : ""},
+                                   {"fieldManager", c.args.get("field-manager", "kubectl-run")}});
+  return post_new_object(c, target, pod, printer, dry_run, fmt::format("pod/{} created", name));
 }
 
 // Attaching, and -o json (printed in Go's field order, which the sorted printer is not),

@@ -3,7 +3,11 @@
 
 #include "../command.h"
 #include "../flags.h"
+#include "../printers/objects.h"
 
+#include <boost/json/object.hpp>
+
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +43,13 @@ int run_config(Command& c);
 int run_api_versions(Command& c);
 
 bool create_handles(const ParsedArgs& args);
+
+// What create, run and expose share once the object is built: POST it to `target` (a
+// collection path with the command's query) unless the dry run is "client", then print
+// the answer with `printer` when -o was given, or `done` ("pod/x created") with kubectl's
+// dry-run suffix.
+int post_new_object(Command& c, const std::string& target, const boost::json::object& object,
+                    const std::optional<ObjectPrinter>& printer, const std::string& dry_run, const std::string& done);
 bool get_handles(const ParsedArgs& args);
 bool config_handles(const ParsedArgs& args);
 
