@@ -6,9 +6,9 @@
 #   scripts/bench-kubectl.sh [BUILD_DIR] [RUNS]     (defaults: build, 30)
 #
 # The server runs without an agent (pods stay Pending, which `get pods` prints like any
-# other status); its data lives in a temporary directory removed at exit. A build with
-# -DKSCRATCH_STATIC_DEPS=ON starts each command with a third fewer page faults (see
-# CMakeLists.txt); that is the build the figures are for.
+# other status); its data lives in a temporary directory removed at exit. Builds link
+# their libraries statically by default (KSCRATCH_STATIC_DEPS, see CMakeLists.txt): a
+# build configured with it OFF starts each command with ~20 dynamic libraries more.
 set -euo pipefail
 BUILD=${1:-build}
 RUNS=${2:-30}

@@ -14,7 +14,7 @@ packages=(
   libmimalloc-dev
   # The node: image layers (libarchive), masquerade and proxy rules (libnftnl; libnl-nf
   # above for conntrack), and what a kubelet runs containers with.
-  libarchive-dev libnftnl-dev libmnl-dev runc
+  libarchive-dev liblz4-dev libacl1-dev libnftnl-dev libmnl-dev runc
   # Tools the tests use: a registry and image tools (no registry is reachable from CI),
   # busybox for test images, iproute2 / nftables to inspect what the node set up.
   procps python3 curl docker-registry skopeo umoci busybox-static zstd iproute2 nftables
