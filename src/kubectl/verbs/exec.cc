@@ -1,0 +1,9 @@
+// kubectl exec.
+
+#include "verbs.h"
+
+namespace kscratch::kubectl {
+
+std::vector<Verb> exec_verbs() { return {}; }
+
+}  // namespace kscratch::kubectl
