@@ -10,4 +10,7 @@ namespace kscratch::apimachinery {
 // The decoded bytes, or nothing when text is not valid base64.
 std::optional<std::string> base64_decode(std::string_view text);
 
+// Padded base64 of bytes, as Go's base64.StdEncoding writes a []byte field.
+std::string base64_encode(std::string_view bytes);
+
 }  // namespace kscratch::apimachinery

@@ -34,8 +34,11 @@ std::string from_json(const boost::json::value& v);
 // The JSON text `kubectl get -o json` prints for v, trailing newline included: Go's
 // json.MarshalIndent with four spaces of a decoded (unstructured) object, so keys sorted
 // bytewise, <, > and & escaped as \u003c..., and Go's float format. It lives beside the
-// YAML printer because both follow Go's marshalling of the same values.
-std::string to_indented_json(const boost::json::value& v);
+// YAML printer because both follow Go's marshalling of the same values. A typed object
+// (a Go struct, such as kubectl's generators build) keeps its fields in declaration
+// order: KeyOrder::as_built writes objects in the order their keys were inserted.
+enum class KeyOrder { sorted, as_built };
+std::string to_indented_json(const boost::json::value& v, KeyOrder order = KeyOrder::sorted);
 // The same without indentation (json.Marshal), no trailing newline.
 std::string to_compact_json(const boost::json::value& v);
 

@@ -1,4 +1,4 @@
-// Base64 decoding for secret and binary configMap data.
+// Base64 for secret and binary configMap data.
 
 #include "kscratch/apimachinery/base64.h"
 
@@ -33,6 +33,27 @@ std::optional<std::string> base64_decode(std::string_view text) {
       bits -= 8;
       out.push_back(static_cast<char>((buffer >> bits) & 0xff));
     }
+  }
+  return out;
+}
+
+std::string base64_encode(std::string_view bytes) {
+  static constexpr char kDigits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    unsigned v = static_cast<unsigned char>(bytes[i]) << 16 | static_cast<unsigned char>(bytes[i + 1]) << 8 |
+                 static_cast<unsigned char>(bytes[i + 2]);
+    for (int shift : {18, 12, 6, 0}) out.push_back(kDigits[(v >> shift) & 63]);
+  }
+  if (std::size_t rest = bytes.size() - i; rest > 0) {
+    unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
+    if (rest == 2) v |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+    out.push_back(kDigits[(v >> 18) & 63]);
+    out.push_back(kDigits[(v >> 12) & 63]);
+    out.push_back(rest == 2 ? kDigits[(v >> 6) & 63] : '=');
+    out.push_back('=');
   }
   return out;
 }

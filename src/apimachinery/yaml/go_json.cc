@@ -81,7 +81,7 @@ void newline(std::string& out, int depth) {
   out.append(static_cast<size_t>(depth) * 4, ' ');
 }
 
-void write_value(std::string& out, const boost::json::value& v, int depth) {
+void write_value(std::string& out, const boost::json::value& v, int depth, bool sort_keys = true) {
   switch (v.kind()) {
     case boost::json::kind::null: out += "null"; return;
     case boost::json::kind::bool_: out += v.get_bool() ? "true" : "false"; return;
@@ -103,7 +103,7 @@ void write_value(std::string& out, const boost::json::value& v, int depth) {
       for (size_t i = 0; i < a.size(); ++i) {
         if (i) out += ',';
         newline(out, depth < 0 ? depth : depth + 1);
-        write_value(out, a[i], depth < 0 ? depth : depth + 1);
+        write_value(out, a[i], depth < 0 ? depth : depth + 1, sort_keys);
       }
       newline(out, depth);
       out += ']';
@@ -115,18 +115,18 @@ void write_value(std::string& out, const boost::json::value& v, int depth) {
         out += "{}";
         return;
       }
-      // Go marshals a map with its keys sorted bytewise.
+      // Go marshals a map with its keys sorted bytewise (a struct in field order).
       std::vector<std::string_view> keys;
       keys.reserve(o.size());
       for (const auto& e : o) keys.emplace_back(e.key().data(), e.key().size());
-      std::sort(keys.begin(), keys.end());
+      if (sort_keys) std::sort(keys.begin(), keys.end());
       out += '{';
       for (size_t i = 0; i < keys.size(); ++i) {
         if (i) out += ',';
         newline(out, depth < 0 ? depth : depth + 1);
         write_string(out, keys[i]);
         out += depth < 0 ? ":" : ": ";
-        write_value(out, o.at(keys[i]), depth < 0 ? depth : depth + 1);
+        write_value(out, o.at(keys[i]), depth < 0 ? depth : depth + 1, sort_keys);
       }
       newline(out, depth);
       out += '}';
@@ -137,9 +137,9 @@ void write_value(std::string& out, const boost::json::value& v, int depth) {
 
 }  // namespace
 
-std::string to_indented_json(const boost::json::value& v) {
+std::string to_indented_json(const boost::json::value& v, KeyOrder order) {
   std::string out;
-  write_value(out, v, 0);
+  write_value(out, v, 0, order == KeyOrder::sorted);
   out += '\n';
   return out;
 }

@@ -189,7 +189,9 @@ Expected<ObjectPrinter> ObjectPrinter::make(const std::string& output, bool no_h
 
 Expected<std::string> ObjectPrinter::print(const json::object& obj) const {
   if (format_ == "yaml") return apimachinery::yaml::from_json(obj);
-  if (format_ == "json") return apimachinery::yaml::to_indented_json(obj);
+  if (format_ == "json")
+    return apimachinery::yaml::to_indented_json(
+        obj, typed_ ? apimachinery::yaml::KeyOrder::as_built : apimachinery::yaml::KeyOrder::sorted);
   if (format_ == "name") {
     std::string out;
     if (str(obj, "kind") == "List") {

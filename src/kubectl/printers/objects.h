@@ -34,11 +34,15 @@ class ObjectPrinter {
   static Expected<ObjectPrinter> make(const std::string& output, bool no_headers);
   // The text for obj (a single object or a List).
   Expected<std::string> print(const boost::json::object& obj) const;
+  // Objects a generator built (client dry runs) are Go structs to kubectl: -o json keeps
+  // their fields in the order they were built instead of sorting them.
+  void print_as_typed() { typed_ = true; }
 
  private:
   std::string format_;  // yaml, json, name, jsonpath, custom-columns
   std::string argument_;
   bool no_headers_ = false;
+  bool typed_ = false;
 };
 
 // Whether -o names a printer of whole objects (and not the table).

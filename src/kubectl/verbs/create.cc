@@ -1,20 +1,26 @@
-// `kubectl create namespace|deployment|configmap NAME`: the object kubectl's generators
+// `kubectl create namespace|deployment|configmap|secret generic NAME`: the object kubectl's generators
 // build, POSTed (or only printed with --dry-run=client), reported as `namespace/x created`.
 // `kubectl create -f FILE`: each object of the manifests POSTed in turn, errors collected
 // and printed at the end as kubectl does.
 
 #include "../apply/apply.h"
 #include "../printers/objects.h"
+#include "kscratch/apimachinery/base64.h"
 #include "kscratch/apimachinery/yaml.h"
 #include "verbs.h"
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
+#include <map>
+#include <regex>
 #include <set>
+#include <sstream>
 
 namespace kscratch::kubectl {
 
@@ -27,6 +33,7 @@ std::string canonical_kind(const std::string& word) {
   if (word == "namespace" || word == "ns") return "namespace";
   if (word == "deployment" || word == "deploy") return "deployment";
   if (word == "configmap" || word == "cm") return "configmap";
+  if (word == "secret") return "secret";
   return {};
 }
 
@@ -63,8 +70,10 @@ Expected<json::object> build_deployment(Command& c, const std::string& name, boo
     if (typed) container["resources"] = json::object();
     containers.push_back(std::move(container));
   }
-  json::object template_meta{{"labels", labels}};
+  // ObjectMeta's field order: creationTimestamp comes before labels.
+  json::object template_meta;
   if (typed) template_meta["creationTimestamp"] = nullptr;
+  template_meta["labels"] = labels;
   json::object meta = new_metadata(name, typed);
   meta["labels"] = labels;
   json::object spec{{"replicas", c.args.has("replicas") ? std::stoi(c.args.get("replicas")) : 1},
@@ -72,24 +81,56 @@ Expected<json::object> build_deployment(Command& c, const std::string& name, boo
                     {"template", json::object{{"metadata", std::move(template_meta)},
                                               {"spec", json::object{{"containers", std::move(containers)}}}}}};
   if (typed) spec["strategy"] = json::object();
-  json::object d{{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"metadata", std::move(meta)}, {"spec", std::move(spec)}};
+  json::object d{{"kind", "Deployment"}, {"apiVersion", "apps/v1"}, {"metadata", std::move(meta)}, {"spec", std::move(spec)}};
   if (typed) d["status"] = json::object();
   return d;
 }
 
-Status add_data(json::object& data, const std::string& key, const std::string& value, const std::string& name) {
-  if (data.contains(key))
-    return Error{fmt::format("cannot add key {}, another key by that name already exists in Data for ConfigMap \"{}\"", key, name)};
-  data[key] = value;
-  return Ok{};
+// A Go map's keys come out sorted even inside a typed object.
+json::object sorted_keys(const json::object& map) {
+  std::map<std::string, const json::value*> sorted;
+  for (auto& [k, v] : map) sorted.emplace(std::string(k), &v);
+  json::object out;
+  for (auto& [k, v] : sorted) out[k] = *v;
+  return out;
 }
 
-Expected<json::object> build_configmap(Command& c, const std::string& name, bool typed) {
-  json::object data;
+// Every key=value of --from-literal, --from-file (a file, key=file, or a directory's
+// regular files) and --from-env-file, handed to add in kubectl's order.
+using AddData = std::function<Status(const std::string& key, std::string value)>;
+
+// One line of an env file, as kubectl's processEnvFileLine: blank lines and comments
+// skipped, the key an environment variable name, a line without '=' taking its value
+// from kubectl's own environment.
+Status add_env_line(std::string line, const AddData& add) {
+  line.erase(0, line.find_first_not_of(" \t\r\v\f"));
+  if (line.empty() || line[0] == '#') return Ok{};
+  auto eq = line.find('=');
+  std::string key = line.substr(0, eq);
+  static const std::regex env_name("[-._a-zA-Z][-._a-zA-Z0-9]*");
+  if (!std::regex_match(key, env_name))
+    return Error{fmt::format(
+        "\"{}\" is not a valid key name: a valid environment variable name must consist of alphabetic characters, "
+        "digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or "
+        "'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')",
+        key)};
+  std::string value;
+  if (eq != std::string::npos) {
+    value = line.substr(eq + 1);
+  } else if (const char* env = std::getenv(key.c_str())) {
+    value = env;
+  }
+  return add(key, std::move(value));
+}
+
+Status read_sources(Command& c, const AddData& add) {
+  auto env_files = c.args.all("from-env-file");
+  if (!env_files.empty() && (c.args.has("from-file") || c.args.has("from-literal")))
+    return Error{"from-env-file cannot be combined with from-file or from-literal"};
   for (auto& literal : c.args.all("from-literal")) {
     auto eq = literal.find('=');
     if (eq == std::string::npos || eq == 0) return Error{"invalid literal source " + literal + ", expected key=value"};
-    if (auto s = add_data(data, literal.substr(0, eq), literal.substr(eq + 1), name); !s) return s.error();
+    if (auto s = add(literal.substr(0, eq), literal.substr(eq + 1)); !s) return s.error();
   }
   for (auto& source : c.args.all("from-file")) {
     auto eq = source.find('=');
@@ -110,30 +151,93 @@ Expected<json::object> build_configmap(Command& c, const std::string& name, bool
     for (auto& f : files) {
       std::ifstream in(f, std::ios::binary);
       std::string content((std::istreambuf_iterator<char>(in)), {});
-      if (auto s = add_data(data, key.empty() ? f.filename().string() : key, content, name); !s) return s.error();
+      if (auto s = add(key.empty() ? f.filename().string() : key, std::move(content)); !s) return s.error();
     }
   }
-  json::object cm{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", new_metadata(name, typed)}};
-  if (!data.empty()) cm["data"] = std::move(data);
+  for (auto& path : env_files) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Error{"error reading " + path + ": no such file or directory"};
+    std::string line;
+    for (bool first = true; std::getline(in, line); first = false) {
+      if (first && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // a UTF-8 BOM
+      if (auto s = add_env_line(line, add); !s) return s.error();
+    }
+  }
+  return Ok{};
+}
+
+Expected<json::object> build_configmap(Command& c, const std::string& name, bool typed) {
+  json::object data;
+  auto added = read_sources(c, [&](const std::string& key, std::string value) -> Status {
+    if (data.contains(key))
+      return Error{fmt::format("cannot add key {}, another key by that name already exists in Data for ConfigMap \"{}\"",
+                               key, name)};
+    data[key] = std::move(value);
+    return Ok{};
+  });
+  if (!added) return added.error();
+  json::object cm{{"kind", "ConfigMap"}, {"apiVersion", "v1"}, {"metadata", new_metadata(name, typed)}};
+  if (!data.empty()) cm["data"] = sorted_keys(data);
   return cm;
+}
+
+// A key of Secret.data, as upstream's IsConfigMapKey checks it.
+std::optional<std::string> secret_key_error(const std::string& key) {
+  static const std::regex config_key("[-._a-zA-Z0-9]+");
+  std::vector<std::string> errors;
+  if (key.size() > 253) errors.push_back("must be no more than 253 characters");
+  if (!std::regex_match(key, config_key))
+    errors.push_back(
+        "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or "
+        "'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')");
+  if (key == ".") errors.push_back("must not be '.'");
+  else if (key == "..") errors.push_back("must not be '..'");
+  else if (key.rfind("..", 0) == 0) errors.push_back("must not start with '..'");
+  if (errors.empty()) return std::nullopt;
+  std::string joined;
+  for (auto& e : errors) joined += (joined.empty() ? "" : ";") + e;
+  return joined;
+}
+
+// kubectl create secret generic: the values base64 in data, --type as given (the server
+// defaults it to Opaque).
+Expected<json::object> build_secret(Command& c, const std::string& name, bool typed) {
+  json::object data;
+  auto added = read_sources(c, [&](const std::string& key, std::string value) -> Status {
+    if (auto error = secret_key_error(key))
+      return Error{fmt::format("\"{}\" is not valid key name for a Secret {}", key, *error)};
+    if (data.contains(key)) return Error{fmt::format("cannot add key {}, another key by that name already exists", key)};
+    data[key] = apimachinery::base64_encode(value);
+    return Ok{};
+  });
+  if (!added) return added.error();
+  json::object secret{{"kind", "Secret"}, {"apiVersion", "v1"}, {"metadata", new_metadata(name, typed)}};
+  if (!data.empty()) secret["data"] = sorted_keys(data);
+  if (c.args.has("type")) secret["type"] = c.args.get("type");
+  return secret;
 }
 
 }  // namespace
 
 int post_new_object(Command& c, const std::string& target, const json::object& object,
-                    const std::optional<ObjectPrinter>& printer, const std::string& dry_run, const std::string& done) {
+                    const std::optional<ObjectPrinter>& printer, const std::string& dry_run, const std::string& done,
+                    const std::string& failed_to) {
   json::object result = object;
+  std::optional<ObjectPrinter> typed_printer = printer;
+  if (typed_printer && dry_run == "client") typed_printer->print_as_typed();
   if (dry_run != "client") {
     client::HttpRequest request{"POST", target, "application/json", json::serialize(object)};
     auto response = c.rest->send(request);
+    if (!is_success(response) && !failed_to.empty())
+      return fail(failed_to + " " + status_message(response, c.rest->server()));
     if (!is_success(response)) return fail_raw(error_message(response, c.rest->server()));
     boost::system::error_code ec;
     auto v = json::parse(response.body, ec);
     if (!ec && v.is_object()) result = std::move(v.get_object());
   }
-  if (printer) {
+  if (typed_printer) {
     omit_managed_fields(result);
-    auto text = printer->print(result);
+    auto text = typed_printer->print(result);
     if (!text) return fail(text.error().message);
     std::fwrite(text->data(), 1, text->size(), stdout);
     return 0;
@@ -147,18 +251,28 @@ bool create_handles(const ParsedArgs& args) {
   if (args.has("filename")) return true;  // create -f: apply/manifests.cc
   // --save-config, -R and --validate only mean something with -f.
   if (args.has("save-config") || args.has("recursive") || args.has("validate")) return false;
-  return args.positional.size() >= 1 && !canonical_kind(args.positional[0]).empty();
+  if (args.positional.empty()) return false;
+  // kubectl decodes the server's answer into its Go struct, so -o json prints its fields
+  // in declaration order; only objects built here (client dry runs) are in that order.
+  if (args.get("output") == "json" && args.get("dry-run") != "client") return false;
+  auto kind = canonical_kind(args.positional[0]);
+  // Of the secret generators only generic is built in (tls and docker-registry are not).
+  if (kind == "secret") return args.positional.size() >= 2 && args.positional[1] == "generic";
+  return !kind.empty();
 }
 
 int run_create(Command& c) {
   if (c.args.has("filename")) return apply::run_create_files(c);
   std::string what = canonical_kind(c.args.positional[0]);
-  if (c.args.positional.size() != 2)
+  // `create secret generic NAME`: the generator's word comes before the name.
+  std::size_t words = what == "secret" ? 2 : 1;
+  std::string command = what == "secret" ? "secret generic" : what;
+  if (c.args.positional.size() != words + 1)
     return fail(fmt::format("exactly one NAME is required, got {}\nSee 'kubectl create {} -h' for help and examples",
-                            c.args.positional.size() - 1, what));
+                            c.args.positional.size() - words, command));
   // A required flag is checked by cobra before anything else.
   if (what == "deployment" && !c.args.has("image")) return fail_command("required flag(s) \"image\" not set");
-  const std::string& name = c.args.positional[1];
+  const std::string& name = c.args.positional[words];
   auto strategy = apply::dry_run_strategy(c.args);
   if (!strategy) return fail(strategy.error().message);
   std::string dry_run = *strategy;
@@ -174,7 +288,7 @@ int run_create(Command& c) {
   Expected<json::object> object = Error{};
   std::string resource_word;
   if (what == "namespace") {
-    json::object ns{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", new_metadata(name, typed)}};
+    json::object ns{{"kind", "Namespace"}, {"apiVersion", "v1"}, {"metadata", new_metadata(name, typed)}};
     if (typed) {
       ns["spec"] = json::object();
       ns["status"] = json::object();
@@ -184,6 +298,9 @@ int run_create(Command& c) {
   } else if (what == "deployment") {
     object = build_deployment(c, name, typed);
     resource_word = "deployments.apps";
+  } else if (what == "secret") {
+    object = build_secret(c, name, typed);
+    resource_word = "secrets";
   } else {
     object = build_configmap(c, name, typed);
     resource_word = "configmaps";
@@ -198,7 +315,8 @@ int run_create(Command& c) {
                                   {{"dryRun", dry_run == "server" ? "All" : ""},
                                    {"fieldManager", c.args.get("field-manager", "kubectl-create")},
                                    {"fieldValidation", "Strict"}});
-  return post_new_object(c, target, *object, printer, dry_run, fmt::format("{}/{} created", resource->kind_prefix(), name));
+  return post_new_object(c, target, *object, printer, dry_run, fmt::format("{}/{} created", resource->kind_prefix(), name),
+                         what == "secret" ? "failed to create secret" : "");
 }
 
 namespace apply {

@@ -47,9 +47,11 @@ bool create_handles(const ParsedArgs& args);
 // What create, run and expose share once the object is built: POST it to `target` (a
 // collection path with the command's query) unless the dry run is "client", then print
 // the answer with `printer` when -o was given, or `done` ("pod/x created") with kubectl's
-// dry-run suffix.
+// dry-run suffix. A generator that wraps the server's error (`failed to create secret
+// ...`) names its wording in failed_to.
 int post_new_object(Command& c, const std::string& target, const boost::json::object& object,
-                    const std::optional<ObjectPrinter>& printer, const std::string& dry_run, const std::string& done);
+                    const std::optional<ObjectPrinter>& printer, const std::string& dry_run, const std::string& done,
+                    const std::string& failed_to = "");
 bool get_handles(const ParsedArgs& args);
 bool config_handles(const ParsedArgs& args);
 

@@ -147,6 +147,26 @@ same_as_kubectl --names d-real d-ours create deployment @N@ --image=nginx:1.25 -
 same_as_kubectl --names c-real c-ours create configmap @N@ --from-literal=a=1 --from-literal=b=two
 same_as_kubectl --names x-real x-ours create configmap @N@ --dry-run=client -o yaml --from-literal=k=v
 same_as_kubectl --names x-real x-ours create deployment @N@ --image=busybox --dry-run=client -o yaml
+# create secret generic: literals, files, env files; values base64; typed -o json order.
+printf 'one=1\n  # a comment\n\nUNSET_IN_TEST\nspaced=a = b\n' >"$WORK/secret.env"
+printf '1bad=x\n' >"$WORK/bad.env"
+printf 'file-bytes' >"$WORK/secret-file.txt"
+same_as_kubectl --names s-real s-ours create secret generic @N@ --from-literal=a=1 --from-file="$WORK/secret-file.txt"
+same_as_kubectl --names s-real s-ours get secret @N@ -o yaml
+same_as_kubectl --names s-real s-ours create secret generic @N@ --from-literal=a=2
+same_as_kubectl --names e-real e-ours create secret generic @N@ --from-env-file="$WORK/secret.env" --dry-run=client -o json
+same_as_kubectl --names e-real e-ours create secret generic @N@ --type=kubernetes.io/tls --from-literal=z=1 \
+  --from-literal=a=2 --from-file=key="$WORK/secret-file.txt" --dry-run=client -o json
+same_as_kubectl --names e-real e-ours create secret generic @N@ --from-env-file="$WORK/secret.env" --from-literal=a=1
+same_as_kubectl --names e-real e-ours create secret generic @N@ --from-env-file="$WORK/bad.env"
+same_as_kubectl --names e-real e-ours create secret generic @N@ --from-literal=a=1 --from-literal=a=2
+same_as_kubectl --names e-real e-ours create secret generic @N@ --from-literal='a b=1'
+same_as_kubectl --names e-real e-ours create secret generic @N@ --from-literal=..a=1
+same_as_kubectl --names e-real e-ours create secret generic @N@ --from-literal=novalue
+same_as_kubectl create secret generic
+same_as_kubectl --names x-real x-ours create configmap @N@ --from-literal=z=1 --from-literal=a=2 --dry-run=client -o json
+same_as_kubectl --names x-real x-ours create namespace @N@ --dry-run=client -o json
+same_as_kubectl --names x-real x-ours create deployment @N@ --image=nginx:1.25 --port=80 --dry-run=client -o json
 same_as_kubectl --names d-real d-ours scale deployment @N@ --replicas=3
 same_as_kubectl --names d-real d-ours scale deploy/@N@ --replicas=1
 same_as_kubectl scale deployment nope --replicas=1
