@@ -1,0 +1,124 @@
+# `kscratch kubectl exec` against the real kubectl 1.32: standard output, standard error
+# and exit code of the same exec commands, through a real `kscratch server` to the kubelet
+# server (kscratch-kubelet-server-driver: the real server with a fake runtime that runs
+# commands on the host, as in test/e2e/kubelet/server_test.sh). Two drivers on two nodes,
+# as one driver knows one container: `web` (one container) and `multi` (two, exec'd in its
+# first, which kubectl picks with a notice).
+source "$(dirname "$0")/compare_lib.sh"
+DRIVER=${KSCRATCH_KUBELET_SERVER_DRIVER:-$(dirname "$K")/test/unit/kubelet/server/kscratch-kubelet-server-driver}
+[[ -x $DRIVER ]] || { echo "no kubelet server driver at $DRIVER (kubelet not configured): skipped"; exit 0; }
+
+node() {  # node NAME PORT CONTAINER: a driver serving one container and a Node pointing at it
+  local name=$1 port=$2 container=$3
+  : >"$WORK/$name.log"
+  "$DRIVER" "$port" "$WORK/$name-pki" "$WORK/data/server/tls/server-ca.crt" "$WORK/$name.log" "$container" \
+    >"$WORK/$name-driver.log" 2>&1 &
+  PIDS+=($!)
+  wait_for_log "$WORK/$name-driver.log" 'serving HTTPS'
+  printf 'apiVersion: v1\nkind: Node\nmetadata:\n  name: %s\n' "$name" >"$WORK/$name.yaml"
+  expect_exit 0 "$REAL" create -f "$WORK/$name.yaml"
+  expect_exit 0 "$REAL" patch node "$name" --subresource=status --type=merge -p "{\"status\":{
+    \"addresses\":[{\"type\":\"Hostname\",\"address\":\"$name\"},{\"type\":\"InternalIP\",\"address\":\"127.0.0.1\"}],
+    \"daemonEndpoints\":{\"kubeletEndpoint\":{\"Port\":$port}}}}"
+}
+node exec-node-1 $((PORT + 1)) default/web/app
+node exec-node-2 $((PORT + 2)) default/multi/app
+
+cat >"$WORK/pods.yaml" <<YAML
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  nodeName: exec-node-1
+  containers:
+  - name: app
+    image: busybox
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: multi
+spec:
+  nodeName: exec-node-2
+  containers:
+  - name: app
+    image: busybox
+  - name: side
+    image: busybox
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: unscheduled
+spec:
+  schedulerName: nobody
+  containers:
+  - name: a
+    image: busybox
+YAML
+expect_exit 0 "$REAL" apply -f "$WORK/pods.yaml"
+
+# same_with_stdin FILE ARGS...: both clients read FILE on standard input.
+same_with_stdin() {
+  local file=$1
+  shift
+  printf '#!/bin/bash\nexec "%s" "$@" <"%s"\n' "$REAL" "$file" >"$WORK/stdin-real"
+  printf '#!/bin/bash\nexec "%s" "$@" <"%s"\n' "$K" "$file" >"$WORK/stdin-ours"
+  chmod +x "$WORK/stdin-real" "$WORK/stdin-ours"
+  local real=$REAL ours=$K
+  REAL=$WORK/stdin-real K=$WORK/stdin-ours
+  same_as_kubectl "$@"
+  REAL=$real K=$ours
+}
+
+# Output, exit codes, container choice.
+same_as_kubectl exec web -- echo hi
+same_as_kubectl exec web -c app -- sh -c 'echo out; echo err >&2; exit 3'
+same_as_kubectl exec pod/web -- sh -c 'echo a; exit 0'
+same_as_kubectl exec web -q -- sh -c 'exit 255'
+same_as_kubectl exec -n default web -- printf 'no newline'
+same_as_kubectl exec multi -- echo defaulted
+same_as_kubectl exec multi -q -- echo quiet
+same_as_kubectl exec web -- sh -c 'head -c 200000 /dev/zero | tr "\0" x; echo'
+# Standard input: a file, a pipe's worth of lines, nothing.
+printf 'line one\nline two\n' >"$WORK/in.txt"
+same_with_stdin "$WORK/in.txt" exec -i web -- cat
+same_with_stdin "$WORK/in.txt" exec -i web -- sh -c 'wc -l; echo done >&2'
+head -c 300000 /dev/urandom | base64 >"$WORK/big.txt"
+same_with_stdin "$WORK/big.txt" exec -i web -- sh -c 'md5sum; wc -c'
+same_with_stdin /dev/null exec -i web -- cat
+same_with_stdin "$WORK/in.txt" exec web -- cat
+# -t without a terminal: kubectl's warning, then no tty.
+same_with_stdin "$WORK/in.txt" exec -i -t web -- sh -c 'cat; test -t 0 || echo no tty'
+same_with_stdin "$WORK/in.txt" exec -i -t -q web -- cat
+same_as_kubectl exec -t web -- sh -c 'test -t 1 || echo no tty'
+# Errors.
+same_as_kubectl exec nope -- echo hi
+same_as_kubectl exec web
+same_as_kubectl exec web --
+same_as_kubectl exec
+same_as_kubectl exec -- echo hi
+same_as_kubectl exec web echo hi
+same_as_kubectl exec unscheduled -- true
+same_as_kubectl exec web -c nope -- true
+same_as_kubectl exec web -- /no/such/command
+same_as_kubectl exec -n elsewhere web -- true
+
+# A terminal: script(1) gives each client one; its size reaches the command.
+if command -v script >/dev/null; then
+  for who in real ours; do
+    if [[ $who == real ]]; then cmd="$REAL"; else cmd="$K kubectl"; fi
+    set +e
+    script -qec "stty cols 91 rows 27; $cmd exec -i -t web -- sh -c 'stty size; exit 4'" /dev/null \
+      </dev/null >"$WORK/tty-$who.out" 2>&1
+    echo $? >"$WORK/tty-$who.rc"
+    set -e
+  done
+  grep -q '27 91' "$WORK/tty-ours.out" || fail "exec -it size: $(cat "$WORK/tty-ours.out")"
+  diff <(tr -d '\r' <"$WORK/tty-real.out") <(tr -d '\r' <"$WORK/tty-ours.out") ||
+    fail "exec -i -t in a terminal differs"
+  diff "$WORK/tty-real.rc" "$WORK/tty-ours.rc" || fail "exec -i -t exit code differs"
+  COMPARED=$((COMPARED + 1))
+fi
+echo "PASS: $COMPARED commands compared"
