@@ -187,4 +187,17 @@ for f in k s; do cmp -s "$WORK/$f-real.yaml" "$WORK/$f-ours.yaml" || fail "confi
 diff "$WORK/real.out" "$WORK/ours.out" || fail "config use-context: output differs"
 COMPARED=$((COMPARED + 1))
 
+echo "== explain (the server's OpenAPI v3) and top (no metrics API)"
+for what in pods svc deploy events endpointslices leases.spec pods.spec.containers pods.spec.containers.name \
+  pods.metadata.labels nodes.status.conditions pods.spec.containers.resources.limits pods.nope foo; do
+  same_as_kubectl explain "$what"
+done
+same_as_kubectl explain pods --recursive
+same_as_kubectl explain deploy.spec.template --recursive
+same_as_kubectl explain deploy --api-version=apps/v1
+same_as_kubectl explain pods --api-version=v2
+same_as_kubectl explain
+for what in pod pods nodes no foo; do same_as_kubectl top "$what"; done
+same_as_kubectl top pods -A --containers
+
 echo "PASS: $COMPARED commands print the same with kscratch kubectl as with kubectl"
