@@ -10,6 +10,7 @@
 #include "../websocket.h"
 #include "kscratch/apimachinery/object.h"
 #include "verbs.h"
+#include "wait_duration.h"
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -23,6 +24,7 @@
 #include <csignal>
 #include <fstream>
 #include <iterator>
+#include <thread>
 
 namespace kscratch::kubectl {
 
@@ -54,6 +56,62 @@ std::optional<std::string> pod_name_of(const std::string& word) {
       type == "pod.v1" || type == "po.v1")
     return word.substr(slash + 1);
   return std::nullopt;
+}
+
+// A label selector's string form: a map (Service, ReplicationController) or a
+// LabelSelector's matchLabels and matchExpressions.
+std::string selector_of(const json::object& selector, bool plain_map) {
+  std::vector<std::string> parts;
+  const json::object& labels = plain_map ? selector : sub(selector, "matchLabels");
+  for (auto& [k, v] : labels)
+    if (v.is_string()) parts.push_back(std::string(k) + "=" + std::string(v.get_string()));
+  if (!plain_map)
+    if (auto* expressions = selector.if_contains("matchExpressions"); expressions && expressions->is_array())
+      for (auto& e : expressions->get_array()) {
+        if (!e.is_object()) continue;
+        std::string key = str(e.get_object(), "key"), op = str(e.get_object(), "operator"), values;
+        if (auto* vs = e.get_object().if_contains("values"); vs && vs->is_array()) {
+          std::vector<std::string> sorted;
+          for (auto& v : vs->get_array())
+            if (v.is_string()) sorted.emplace_back(v.get_string());
+          std::sort(sorted.begin(), sorted.end());
+          for (auto& v : sorted) values += (values.empty() ? "" : ",") + v;
+        }
+        if (op == "In") parts.push_back(key + " in (" + values + ")");
+        else if (op == "NotIn") parts.push_back(key + " notin (" + values + ")");
+        else if (op == "Exists") parts.push_back(key);
+        else if (op == "DoesNotExist") parts.push_back("!" + key);
+      }
+  std::sort(parts.begin(), parts.end());
+  std::string out;
+  for (auto& p : parts) out += (out.empty() ? "" : ",") + p;
+  return out;
+}
+
+bool ready(const json::object& pod) {
+  auto* conditions = sub(pod, "status").if_contains("conditions");
+  if (!conditions || !conditions->is_array()) return false;
+  for (auto& c : conditions->get_array())
+    if (c.is_object() && str(c.get_object(), "type") == "Ready") return str(c.get_object(), "status") == "True";
+  return false;
+}
+
+int phase_rank(const std::string& phase) {
+  if (phase == "Running") return 2;
+  if (phase == "Unknown") return 1;
+  return 0;  // Pending
+}
+
+// sort.Reverse(podutils.ActivePods): assigned, running, ready pods first, then older ones.
+bool more_active(const json::object& a, const json::object& b) {
+  bool na = !str(sub(a, "spec"), "nodeName").empty(), nb = !str(sub(b, "spec"), "nodeName").empty();
+  if (na != nb) return na;
+  int pa = phase_rank(str(sub(a, "status"), "phase")), pb = phase_rank(str(sub(b, "status"), "phase"));
+  if (pa != pb) return pa > pb;
+  bool ra = ready(a), rb = ready(b);
+  if (ra != rb) return ra;
+  return str(apimachinery::object::metadata_of(a), "creationTimestamp") <
+         str(apimachinery::object::metadata_of(b), "creationTimestamp");
 }
 
 // client-go's errorDecoderV4: nothing for Success, the exit code for NonZeroExitCode, else a message.
@@ -153,20 +211,85 @@ int run_exec(Command& c) {
   if (command.empty()) return fail("you must specify at least one command for the container");
   bool quiet = c.args.flag("quiet");
   std::string ns = c.ns();
-  std::string name = *pod_name_of(args[0]);
-  client::Kind pods{"", "v1", "pods", true};
-  auto r = c.rest->get(pods.path(ns, name));
-  if (r.status == 404) {
-    // The resource builder's check: a missing namespace is reported rather than the pod.
-    client::Kind namespaces{"", "v1", "namespaces", false};
-    auto n = c.rest->get(namespaces.path({}, ns));
-    if (n.status == 404) return fail(error_message(n, c.rest->server()));
+  std::chrono::nanoseconds running_timeout = std::chrono::minutes(1);
+  if (c.args.has("pod-running-timeout")) {
+    auto d = parse_go_duration(c.args.get("pod-running-timeout"));
+    if (!d) {
+      fmt::print(stderr,
+                 "Error: invalid argument \"{0}\" for \"--pod-running-timeout\" flag: time: invalid duration \"{0}\"\n"
+                 "See 'kubectl exec --help' for usage.\n",
+                 c.args.get("pod-running-timeout"));
+      return kFailure;
+    }
+    running_timeout = *d;
   }
-  if (!is_success(r)) return fail(error_message(r, c.rest->server()));
-  boost::system::error_code ec;
-  auto parsed = json::parse(r.body, ec);
-  if (ec || !parsed.is_object()) return fail("the server returned an unreadable pod");
-  auto& pod = parsed.get_object();
+  client::Kind pods{"", "v1", "pods", true};
+  auto get_or_fail = [&](const std::string& path, bool namespaced, json::object& out) -> std::optional<int> {
+    auto r = c.rest->get(path);
+    if (r.status == 404 && namespaced) {
+      // The resource builder's check: a missing namespace is reported rather than the object.
+      client::Kind namespaces{"", "v1", "namespaces", false};
+      auto n = c.rest->get(namespaces.path({}, ns));
+      if (n.status == 404) return fail(error_message(n, c.rest->server()));
+    }
+    if (!is_success(r)) return fail(error_message(r, c.rest->server()));
+    boost::system::error_code ec;
+    auto parsed = json::parse(r.body, ec);
+    if (ec || !parsed.is_object()) return fail("the server returned an unreadable object");
+    out = std::move(parsed.get_object());
+    return std::nullopt;
+  };
+  json::object pod;
+  if (auto name = pod_name_of(args[0])) {
+    if (auto failed = get_or_fail(pods.path(ns, *name), true, pod)) return *failed;
+  } else {
+    // TYPE/NAME: a pod of the object's selector, the most active one (kubectl's
+    // AttachablePodForObject), waiting up to --pod-running-timeout for one to exist.
+    auto targets = resolve_targets({args[0]}, *c.discovery);
+    if (!targets) return fail(targets.error().message);
+    auto& t = targets->front();
+    json::object obj;
+    if (auto failed = get_or_fail(t.resource.rest_kind().path(t.resource.namespaced ? ns : "", t.names.front()),
+                                  t.resource.namespaced, obj))
+      return *failed;
+    auto& spec = sub(obj, "spec");
+    std::string selector;
+    static const std::vector<std::string> with_label_selector{"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job"};
+    if (t.resource.kind == "Service" || t.resource.kind == "ReplicationController") {
+      selector = selector_of(sub(spec, "selector"), true);
+    } else if (std::find(with_label_selector.begin(), with_label_selector.end(), t.resource.kind) !=
+               with_label_selector.end()) {
+      selector = selector_of(sub(spec, "selector"), false);
+    } else if (t.resource.kind == "Pod") {
+      pod = std::move(obj);
+    } else {
+      return fail(fmt::format("cannot attach to *{}.{}: selector for *{}.{} not implemented", t.resource.version,
+                              t.resource.kind, t.resource.version, t.resource.kind));
+    }
+    if (t.resource.kind != "Pod") {
+      auto deadline = std::chrono::steady_clock::now() + running_timeout;
+      for (;;) {
+        auto list = c.rest->get(with_query(pods.path(ns), {{"labelSelector", selector}}));
+        if (!is_success(list)) return fail(error_message(list, c.rest->server()));
+        boost::system::error_code lec;
+        auto l = json::parse(list.body, lec);
+        std::vector<json::object> found;
+        if (!lec && l.is_object())
+          if (auto* items = l.get_object().if_contains("items"); items && items->is_array())
+            for (auto& i : items->get_array())
+              if (i.is_object()) found.push_back(i.get_object());
+        if (!found.empty()) {
+          std::stable_sort(found.begin(), found.end(), more_active);
+          pod = std::move(found.front());
+          break;
+        }
+        if (std::chrono::steady_clock::now() >= deadline) return fail("timed out waiting for the condition");
+        std::this_thread::sleep_for(std::min<std::chrono::nanoseconds>(std::chrono::seconds(1),
+                                                                       deadline - std::chrono::steady_clock::now()));
+      }
+    }
+  }
+  std::string name = apimachinery::object::name_of(pod);
   std::string phase = str(sub(pod, "status"), "phase");
   if (phase == "Succeeded" || phase == "Failed")
     return fail("cannot exec into a container in a completed pod; current phase is " + phase);
@@ -225,9 +348,7 @@ int run_exec(Command& c) {
   return outcome.exit_code;
 }
 
-bool exec_handles(const ParsedArgs& args) {
-  return !args.has("filename") && (args.positional.empty() || pod_name_of(args.positional[0]).has_value());
-}
+bool exec_handles(const ParsedArgs& args) { return !args.has("filename"); }
 
 }  // namespace
 

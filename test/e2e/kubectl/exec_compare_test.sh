@@ -93,6 +93,35 @@ same_with_stdin "$WORK/in.txt" exec web -- cat
 same_with_stdin "$WORK/in.txt" exec -i -t web -- sh -c 'cat; test -t 0 || echo no tty'
 same_with_stdin "$WORK/in.txt" exec -i -t -q web -- cat
 same_as_kubectl exec -t web -- sh -c 'test -t 1 || echo no tty'
+# TYPE/NAME: a pod of the object's selector, or kubectl's wait for one.
+expect_exit 0 "$REAL" label pod web app=web
+expect_exit 0 "$REAL" create service clusterip web --tcp=80
+expect_exit 0 "$REAL" create service clusterip empty --tcp=80
+cat >"$WORK/deploy.yaml" <<YAML
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: none
+spec:
+  replicas: 0
+  selector:
+    matchLabels: {app: none}
+    matchExpressions: [{key: tier, operator: In, values: [b, a]}]
+  template:
+    metadata:
+      labels: {app: none, tier: a}
+    spec:
+      containers: [{name: app, image: busybox}]
+YAML
+expect_exit 0 "$REAL" apply -f "$WORK/deploy.yaml"
+expect_exit 0 "$REAL" create configmap exec-cm
+same_as_kubectl exec svc/web -- echo through the service
+same_as_kubectl exec po/web -- echo po
+same_as_kubectl exec svc/empty --pod-running-timeout=1s -- echo hi
+same_as_kubectl exec deploy/none --pod-running-timeout=1s -- echo hi
+same_as_kubectl exec deploy/nope -- echo hi
+same_as_kubectl exec configmap/exec-cm -- echo hi
+same_as_kubectl exec svc/web --pod-running-timeout=abc -- echo hi
 # Errors.
 same_as_kubectl exec nope -- echo hi
 same_as_kubectl exec web
