@@ -21,8 +21,9 @@ node() {  # node NAME PORT CONTAINER: a driver serving one container and a Node 
     \"addresses\":[{\"type\":\"Hostname\",\"address\":\"$name\"},{\"type\":\"InternalIP\",\"address\":\"127.0.0.1\"}],
     \"daemonEndpoints\":{\"kubeletEndpoint\":{\"Port\":$port}}}}"
 }
-node exec-node-1 $((PORT + 1)) default/web/app
-node exec-node-2 $((PORT + 2)) default/multi/app
+# Free ports of their own (other tests pick theirs near PORT).
+node exec-node-1 "$(images_pick_port $((17100 + RANDOM % 400)))" default/web/app
+node exec-node-2 "$(images_pick_port $((17500 + RANDOM % 400)))" default/multi/app
 
 cat >"$WORK/pods.yaml" <<YAML
 apiVersion: v1
