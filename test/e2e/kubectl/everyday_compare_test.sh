@@ -187,6 +187,29 @@ for f in k s; do cmp -s "$WORK/$f-real.yaml" "$WORK/$f-ours.yaml" || fail "confi
 diff "$WORK/real.out" "$WORK/ours.out" || fail "config use-context: output differs"
 COMPARED=$((COMPARED + 1))
 
+echo "== edit through an editor script (EDITOR), the patch back to the server"
+cat >"$WORK/editor.sh" <<'EDITOR'
+#!/bin/sh
+# Changes one value, adds one key and scales: what a user would do in vi.
+sed -i 's/^  a: "1"$/  a: "2"/; s/^data:$/data:\n  b: added/; s/^  replicas: 1$/  replicas: 2/' "$1"
+EDITOR
+chmod +x "$WORK/editor.sh"
+for who in real ours; do
+  expect_exit 0 kubectl create configmap "ed-$who" --from-literal=a=1
+  expect_exit 0 kubectl create deployment "ed-$who" --image=busybox
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: eda-%s\ndata:\n  a: "1"\n' "$who" >"$WORK/eda-$who.yaml"
+  expect_exit 0 kubectl apply -f "$WORK/eda-$who.yaml"
+done
+EDITOR=$WORK/editor.sh same_as_kubectl --names ed-real ed-ours edit configmap @N@
+EDITOR=$WORK/editor.sh same_as_kubectl --names ed-real ed-ours edit configmap @N@
+same_as_kubectl --names ed-real ed-ours get configmap @N@ -o jsonpath='{.data}'
+EDITOR=$WORK/editor.sh same_as_kubectl --names ed-real ed-ours edit deployment/@N@
+same_as_kubectl --names ed-real ed-ours get deployment @N@ -o jsonpath='{.spec.replicas}'
+EDITOR=true same_as_kubectl --names ed-real ed-ours edit cm @N@
+EDITOR=true same_as_kubectl edit cm missing
+EDITOR="$WORK/editor.sh" same_as_kubectl --names eda-real eda-ours edit cm @N@
+same_as_kubectl --names eda-real eda-ours get cm @N@ -o jsonpath='{.metadata.annotations}'
+
 echo "== explain (the server's OpenAPI v3) and top (no metrics API)"
 for what in pods svc deploy events endpointslices leases.spec pods.spec.containers pods.spec.containers.name \
   pods.metadata.labels nodes.status.conditions pods.spec.containers.resources.limits pods.nope foo; do
