@@ -190,10 +190,10 @@ asio::awaitable<HttpResponse> HttpsConnection::request(const HttpRequest& in) {
   co_return out;
 }
 
-asio::awaitable<int> HttpsConnection::open_stream(const std::string& target) {
+asio::awaitable<int> HttpsConnection::open_stream(const std::string& target, const std::string& accept) {
   auto& d = *impl_;
   if (!d.stream) co_await d.connect();
-  HttpRequest in{"GET", target, {}, {}};
+  HttpRequest in{"GET", target, {}, {}, accept};
   auto req = d.make_request(in);
   beast::get_lowest_layer(*d.stream).expires_after(d.timeout);
   auto [wec, wn] = co_await bhttp::async_write(*d.stream, req, kTuple);

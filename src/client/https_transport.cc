@@ -58,7 +58,7 @@ class HttpsTransport : public Transport {
     StreamResponse out;
     std::string failure;
     try {
-      out.status = co_await connection->open_stream(request.target);
+      out.status = co_await connection->open_stream(request.target, request.accept);
       if (out.status != 200) {
         out.body = co_await connection->read_rest();
       } else {

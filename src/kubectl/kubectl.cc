@@ -37,7 +37,7 @@ const std::vector<Verb>& verbs() {
       {"get",
        {kOutput, kNoHeaders, kSelector, kFieldSelector, kAllNamespaces, kFilename, {"show-labels", 0, false},
         {"ignore-not-found", 0, false}, {"show-managed-fields", 0, false}, {"label-columns", 'L'}, {"sort-by"},
-        {"raw"}},
+        {"raw"}, {"watch", 'w', false}, {"watch-only", 0, false}},
        run_get,
        get_handles},
       {"version", {kOutput, {"client", 0, false}}, run_version},

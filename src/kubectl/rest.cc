@@ -61,6 +61,47 @@ client::HttpResponse Rest::get(const std::string& target, const std::string& acc
   return send(request);
 }
 
+std::vector<client::HttpResponse> Rest::stream(const std::vector<client::HttpRequest>& requests,
+                                             const std::function<bool(size_t, std::string_view)>& on_bytes) {
+  std::vector<client::HttpResponse> results(requests.size());
+  std::exception_ptr failure;
+  bool stopped = false;
+  auto transport = impl_->transport;
+  auto& io = impl_->io;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    if (verbosity_ >= 6)
+      fmt::print(stderr, "I kscratch kubectl] {} {}{} (streaming)\n", requests[i].method, server_, requests[i].target);
+    asio::co_spawn(
+        io,
+        [transport, &requests, i, &results, &on_bytes, &stopped, &io]() -> asio::awaitable<void> {
+          auto response = co_await transport->open_stream(requests[i]);
+          results[i].status = response.status;
+          if (response.status < 200 || response.status >= 300 || !response.stream) {
+            results[i].body = std::move(response.body);
+            co_return;
+          }
+          while (!stopped) {
+            auto chunk = co_await response.stream->read();
+            if (!chunk) break;
+            if (stopped) break;
+            if (!on_bytes(i, *chunk)) {
+              stopped = true;
+              io.stop();
+              break;
+            }
+          }
+          response.stream->close();
+        },
+        [&](std::exception_ptr e) {
+          if (e && !failure) failure = e;
+        });
+  }
+  io.restart();
+  io.run();
+  if (failure) std::rethrow_exception(failure);
+  return results;
+}
+
 bool is_success(const client::HttpResponse& response) { return response.status >= 200 && response.status < 300; }
 
 namespace {

@@ -7,6 +7,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -36,6 +37,13 @@ class Rest {
 
   client::HttpResponse send(const client::HttpRequest& request);
   client::HttpResponse get(const std::string& target, const std::string& accept = kAcceptJson);
+
+  // Streamed responses (watches, followed logs): every request at once, each body given to
+  // on_bytes(index, bytes) as it arrives, until every stream has ended or on_bytes returned
+  // false. Each answer: its status (2xx with an empty body once its stream ended) or the
+  // failed response, for error_message().
+  std::vector<client::HttpResponse> stream(const std::vector<client::HttpRequest>& requests,
+                                           const std::function<bool(size_t, std::string_view)>& on_bytes);
 
   const std::string& server() const { return server_; }
 

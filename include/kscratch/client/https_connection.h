@@ -55,8 +55,8 @@ class HttpsConnection {
 
   // Sends a GET whose response is a chunked stream and returns its status once the
   // headers are in; then next_line() gives each newline-terminated line of the body,
-  // or nothing when the stream ends.
-  boost::asio::awaitable<int> open_stream(const std::string& target);
+  // or nothing when the stream ends. accept: the media type asked for (kubectl's Table watches).
+  boost::asio::awaitable<int> open_stream(const std::string& target, const std::string& accept = "application/json");
   boost::asio::awaitable<std::optional<std::string>> next_line();
   // The body received since the last call (at least one byte), or nothing at its end.
   boost::asio::awaitable<std::optional<std::string>> next_chunk();

@@ -24,6 +24,7 @@ struct Formatter {
   const std::vector<Line>& lines;
   std::vector<size_t> widths;
   std::string out;
+  std::vector<size_t>* max_widths = nullptr;  // RememberWidths
 
   void write_lines(size_t line0, size_t line1) {
     for (size_t i = line0; i < line1; ++i) {
@@ -49,6 +50,17 @@ struct Formatter {
       size_t width = kMinWidth;
       for (; row < line1 && column + 1 < lines[row].size(); ++row) {
         width = std::max(width, rune_count(lines[row][column]) + kPadding);
+      }
+      if (max_widths) {
+        auto& m = *max_widths;
+        if (m.size() < widths.size()) m.insert(m.end(), widths.begin() + static_cast<long>(m.size()), widths.end());
+        if (m.size() == widths.size()) {
+          m.push_back(width);
+        } else if (m[widths.size()] > width) {
+          width = m[widths.size()];
+        } else {
+          m[widths.size()] = width;
+        }
       }
       widths.push_back(width);
       format(line0, row);
@@ -82,7 +94,7 @@ std::string TabWriter::flush() {
     if (nl == std::string_view::npos) break;
     text.remove_prefix(nl + 1);
   }
-  Formatter f{lines, {}, {}};
+  Formatter f{lines, {}, {}, remember_ ? &max_widths_ : nullptr};
   f.format(0, lines.size());
   if (!trailing_newline && !f.out.empty()) f.out.pop_back();
   buffer_.clear();

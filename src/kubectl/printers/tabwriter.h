@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kscratch::kubectl {
 
@@ -16,9 +17,14 @@ class TabWriter {
   // The aligned text of everything written since the last flush.
   std::string flush();
   bool empty() const { return buffer_.empty(); }
+  // kubectl's tabwriter flag RememberWidths (liggitt/tabwriter): a column is never
+  // narrower than it was in an earlier flush (get -w prints each event with one flush).
+  void remember_widths() { remember_ = true; }
 
  private:
   std::string buffer_;
+  bool remember_ = false;
+  std::vector<size_t> max_widths_;
 };
 
 }  // namespace kscratch::kubectl

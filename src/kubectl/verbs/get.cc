@@ -9,8 +9,10 @@
 #include "verbs.h"
 
 #include <boost/json.hpp>
+#include <csignal>
 #include <cstdio>
 #include <fmt/format.h>
+#include <unistd.h>
 
 namespace kscratch::kubectl {
 
@@ -294,6 +296,18 @@ int print_tables(Command& c, const std::vector<Info>& infos, const GetOptions& o
 
 bool get_handles(const ParsedArgs& args) {
   if (args.has("raw")) return true;
+  if (args.flag("watch") || args.flag("watch-only")) {
+    // One type, or one object (TYPE NAME, TYPE/NAME); printed as a table, names or
+    // JSON/YAML documents. --watch-only of one object is left to kubectl.
+    auto output = args.get("output");
+    if (output != "" && output != "wide" && output != "name" && output != "json" && output != "yaml") return false;
+    if (args.has("sort-by") || args.has("label-columns") || args.has("filename")) return false;
+    if (args.positional.empty() || args.positional.size() > 2) return false;
+    bool slash = args.positional[0].find('/') != std::string::npos;
+    if (args.positional[0].find(',') != std::string::npos || (slash && args.positional.size() > 1)) return false;
+    bool named = slash || args.positional.size() == 2;
+    return !(named && args.flag("watch-only"));
+  }
   // Without a type kubectl prints its usage text; -f reads manifests: both left to kubectl.
   return !args.positional.empty() && !args.has("filename");
 }
@@ -306,6 +320,134 @@ int run_get_raw(Command& c) {
   auto response = c.rest->get(c.args.get("raw"), "application/json, */*");
   if (!is_success(response)) return fail(error_message(response, c.rest->server()));
   std::fwrite(response.body.data(), 1, response.body.size(), stdout);
+  return 0;
+}
+
+std::string resource_version_of(const json::object& o) {
+  auto* meta = o.if_contains("metadata");
+  if (!meta || !meta->is_object()) return {};
+  auto* rv = meta->get_object().if_contains("resourceVersion");
+  return rv && rv->is_string() ? std::string(rv->get_string()) : std::string();
+}
+
+// kubectl's interrupt handler: a signal ends the watch with exit code 1. What was printed
+// is already out (each event is flushed).
+void exit_on_signal(int) { _exit(1); }
+
+// get -w / --watch-only: kubectl's watch(): the list (or the object) printed first, then
+// a watch from the list's resourceVersion (an object's: from "0", its synthetic ADDED
+// event skipped), each event printed as it comes, tables without headers after the first
+// and aligned per event. Ends with 0 when the server closes the watch.
+int run_get_watch(Command& c, const GetOptions& o, const std::vector<Target>& targets, bool table,
+                  const std::optional<ObjectPrinter>& printer) {
+  size_t found = 0;
+  for (auto& t : targets) found += t.names.empty() ? 1 : t.names.size();
+  if (targets.size() != 1 || found != 1)
+    return fail(fmt::format(
+        "watch is only supported on individual resources and resource collections, but {} resources were found", found));
+  auto& target = targets.front();
+  bool named = target.names.size() == 1;
+  std::vector<std::string> errors;
+  // kubectl's watch reports a missing object even with --ignore-not-found.
+  GetOptions fetch_options = o;
+  fetch_options.ignore_not_found = false;
+  auto infos = fetch(c, targets, fetch_options, table, errors);
+  if (!errors.empty()) {
+    for (auto& e : errors) fmt::print(stderr, "{}\n", e);
+    return kFailure;
+  }
+  if (infos.empty()) return 0;
+  auto& info = infos.front();
+
+  TableOptions options;
+  options.wide = o.output == "wide";
+  options.no_headers = c.args.flag("no-headers");
+  options.with_namespace = o.all_namespaces && info.resource.namespaced;
+  options.show_labels = c.args.flag("show-labels");
+  TablePrinter table_printer(std::move(options));
+  TabWriter w;
+  w.remember_widths();
+  bool show_managed = c.args.flag("show-managed-fields");
+  size_t printed = 0;  // documents, for YAML's "---" separators
+  auto print_object = [&](json::object obj) {
+    if (table) {
+      auto* kind = obj.if_contains("kind");
+      if (kind && kind->is_string() && kind->get_string() == "Table") {
+        table_printer.print(obj, w);
+      } else {
+        table_printer.print(default_table(obj, false), w);
+      }
+      auto text = w.flush();
+      std::fwrite(text.data(), 1, text.size(), stdout);
+    } else {
+      if (!show_managed) omit_managed_fields(obj);
+      auto text = printer->print(obj);
+      if (!text) {
+        fmt::print(stderr, "error: {}\n", text.error().message);
+        return;
+      }
+      if (o.output == "yaml" && printed > 0) std::fputs("---\n", stdout);
+      ++printed;
+      std::fwrite(text->data(), 1, text->size(), stdout);
+    }
+    std::fflush(stdout);
+  };
+
+  if (!c.args.flag("watch-only")) {
+    if (table) {
+      auto* kind = info.object.if_contains("kind");
+      bool is_table = kind && kind->is_string() && kind->get_string() == "Table";
+      table_printer.print(is_table ? info.object : default_table(info.object, info.is_list), w);
+      auto text = w.flush();
+      std::fwrite(text.data(), 1, text.size(), stdout);
+      std::fflush(stdout);
+    } else if (info.is_list) {
+      for (auto& item : items_of(info.object)) print_object(std::move(item));
+    } else {
+      print_object(info.object);
+    }
+  }
+
+  auto kind = target.resource.rest_kind();
+  std::string ns = target.resource.namespaced && !o.all_namespaces ? c.ns() : "";
+  std::string path;
+  if (named) {
+    path = with_query(kind.path(ns), {{"fieldSelector", "metadata.name=" + target.names.front()},
+                                      {"resourceVersion", "0"},
+                                      {"watch", "true"}});
+  } else {
+    path = with_query(kind.path(ns), {{"fieldSelector", o.field_selector},
+                                      {"labelSelector", o.label_selector},
+                                      {"resourceVersion", resource_version_of(info.object)},
+                                      {"watch", "1"}});
+  }
+  client::HttpRequest request{"GET", path, {}, {}, table ? kAcceptTable : kAcceptJson};
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) std::signal(sig, exit_on_signal);
+  bool skip = named;  // the synthetic ADDED event of a watch from "0"
+  std::string pending;
+  auto results = c.rest->stream({request}, [&](size_t, std::string_view bytes) {
+    pending.append(bytes);
+    size_t start = 0;
+    for (auto nl = pending.find('\n', start); nl != std::string::npos; nl = pending.find('\n', start)) {
+      auto line = std::string_view(pending).substr(start, nl - start);
+      start = nl + 1;
+      auto event = parse_object(std::string(line));
+      if (!event) continue;
+      auto* type = event->if_contains("type");
+      auto* obj = event->if_contains("object");
+      if (!type || !type->is_string() || !obj || !obj->is_object()) continue;
+      if (type->get_string() == "BOOKMARK") continue;
+      if (type->get_string() == "ERROR") return false;
+      if (skip) {
+        skip = false;
+        continue;
+      }
+      print_object(std::move(obj->as_object()));
+    }
+    pending.erase(0, start);
+    return true;
+  });
+  if (!results.empty() && !is_success(results.front())) return fail_raw(error_message(results.front(), c.rest->server()));
   return 0;
 }
 
@@ -340,6 +482,7 @@ int run_get(Command& c) {
     if (!t) return fail(t.error().message);
     sorter = std::move(*t);
   }
+  if (c.args.flag("watch") || c.args.flag("watch-only")) return run_get_watch(c, o, *targets, table, printer);
   auto infos = fetch(c, *targets, o, table, errors);
   if (sorter && table)
     for (auto& info : infos) sort_object(info.object, *sorter);
