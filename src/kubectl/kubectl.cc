@@ -46,7 +46,7 @@ const std::vector<Verb>& verbs() {
        run_api_resources},
       {"delete",
        {kFilename, kSelector, kFieldSelector, kAllNamespaces, {"all", 0, false}, {"ignore-not-found", 0, false},
-        {"wait", 0, false}, {"cascade", 0, false}, {"grace-period"}, {"now", 0, false}},
+        {"wait", 0, false}, {"cascade", 0, false}, {"grace-period"}, {"now", 0, false}, {"force", 0, false}},
        run_delete},
       {"scale", {{"replicas"}}, run_scale},
       {"create",

@@ -81,6 +81,18 @@ int run_delete(Command& c) {
   std::string wait = c.args.get("wait", "true");
   std::vector<Victim> victims;
   bool failed = false;
+  // kubectl's grace rules: --now is 1 s; 0 without --force becomes 1 (no accidental
+  // immediate deletion); --force alone means 0, and warns before anything is deleted.
+  bool force = c.args.flag("force");
+  int grace = c.args.has("grace-period") ? std::stoi(c.args.get("grace-period")) : -1;
+  if (c.args.flag("now")) grace = 1;
+  if (grace == 0 && !force) grace = 1;
+  if (force && grace < 0) grace = 0;
+  if (force && grace > 0) return fail("--force and --grace-period greater than 0 cannot be specified together");
+  if (force)
+    fmt::print(stderr,
+               "Warning: Immediate deletion does not wait for confirmation that the running resource has been "
+               "terminated. The resource may continue to run on the cluster indefinitely.\n");
 
   if (!files.empty()) {
     if (!c.args.positional.empty()) return fail("Unexpected args: [" + c.args.positional.front() + "]");
@@ -127,8 +139,6 @@ int run_delete(Command& c) {
   std::string cascade = c.args.get("cascade", "background");
   if (cascade == "foreground") options["propagationPolicy"] = "Foreground";
   if (cascade == "orphan" || cascade == "false") options["propagationPolicy"] = "Orphan";
-  int grace = c.args.has("grace-period") ? std::stoi(c.args.get("grace-period")) : -1;
-  if (c.args.flag("now")) grace = 1;
   if (grace >= 0) options["gracePeriodSeconds"] = grace;
   std::string body = json::serialize(options);
 
@@ -155,7 +165,7 @@ int run_delete(Command& c) {
       failed = true;
       continue;
     }
-    fmt::print("{} \"{}\" {}\n", v.resource.kind_prefix(), v.name, grace == 0 ? "force deleted" : "deleted");
+    fmt::print("{} \"{}\" {}\n", v.resource.kind_prefix(), v.name, force ? "force deleted" : "deleted");
     std::fflush(stdout);
     deleted.push_back(v);
     deleted.back().uid = uid_in(response.body);

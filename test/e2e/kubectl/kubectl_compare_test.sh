@@ -187,6 +187,15 @@ same_as_kubectl --names c-real c-ours delete cm @N@
 same_as_kubectl --names c-real c-ours delete cm @N@
 same_as_kubectl --names d-real d-ours delete deployment @N@
 same_as_kubectl --names t-real t-ours delete namespace @N@
+# Grace: --force warns and force-deletes; 0 without --force is 1; --force with a grace is refused.
+for who in real ours; do
+  for n in 1 2 3; do expect_exit 0 kubectl create configmap "g$n-$who"; done
+done
+same_as_kubectl --names g1-real g1-ours delete cm @N@ --force
+same_as_kubectl --names g2-real g2-ours delete cm @N@ --force --grace-period=0
+same_as_kubectl --names g3-real g3-ours delete cm @N@ --grace-period=0
+same_as_kubectl delete cm g-missing --force
+same_as_kubectl delete cm g-missing --force --grace-period=5
 # Selectors and --all, on twin namespaces holding the same objects.
 for ns in s-real s-ours; do
   expect_exit 0 kubectl create namespace $ns
