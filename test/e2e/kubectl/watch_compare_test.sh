@@ -121,6 +121,10 @@ spec:
     image: busybox
 YAML
 }
+# Pods appear while these watch: the first event of an empty list brings the headers.
+watch_start pods_empty 20 get pods -w -l tier=logs
+watch_start pods_wide 20 get pods -o wide --watch-only
+sleep 2
 start_kubelet 1 web
 start_kubelet 2 api
 
