@@ -150,10 +150,10 @@ Outcome decode_status(const std::string& text) {
   return {kFailure, message.starts_with("error: ") ? message : "error: " + message};
 }
 
+// Standard output's size, as kubectl's TTY.GetSize (nothing when it is not a terminal).
 std::optional<std::pair<int, int>> terminal_size() {
   winsize w{};
-  for (int fd : {1, 0})
-    if (::ioctl(fd, TIOCGWINSZ, &w) == 0 && w.ws_col > 0) return std::pair<int, int>(w.ws_col, w.ws_row);
+  if (::isatty(1) && ::ioctl(1, TIOCGWINSZ, &w) == 0) return std::pair<int, int>(w.ws_col, w.ws_row);
   return std::nullopt;
 }
 

@@ -8,6 +8,19 @@ source "$(dirname "$0")/compare_lib.sh"
 DRIVER=${KSCRATCH_KUBELET_SERVER_DRIVER:-$(dirname "$K")/test/unit/kubelet/server/kscratch-kubelet-server-driver}
 [[ -x $DRIVER ]] || { echo "no kubelet server driver at $DRIVER (kubelet not configured): skipped"; exit 0; }
 
+# A failed comparison shows both clients' whole results (it names only the first part
+# that differs), and the drivers' logs.
+fail() {
+  local part
+  for part in out err rc; do
+    [[ -f $WORK/real.$part ]] && echo "kubectl $part: $(cat "$WORK/real.$part")" >&2
+    [[ -f $WORK/ours.$part ]] && echo "kscratch kubectl $part: $(cat "$WORK/ours.$part")" >&2
+  done
+  tail -n 5 "$WORK"/*-driver.log >&2 2>/dev/null || true
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
 node() {  # node NAME PORT CONTAINER: a driver serving one container and a Node pointing at it
   local name=$1 port=$2 container=$3
   : >"$WORK/$name.log"
