@@ -139,6 +139,11 @@ same_as_kubectl logs -l app=web --all-containers --prefix
 same_as_kubectl logs -l app=nobody
 same_as_kubectl logs -l app=nobody --prefix
 same_as_kubectl logs pod/web --tail=3 --prefix
+same_as_kubectl logs -l app=web -c app --tail=2
+same_as_kubectl logs -l app=web -c nope
+kubectl create service clusterip web --tcp=80 >/dev/null
+same_as_kubectl logs service/web --prefix --tail=2
+same_as_kubectl logs svc/web --all-containers --tail=1
 # Two pods: kubectl's order is a map's, so the lines are compared sorted.
 NORMALISE=sort same_as_kubectl logs -l tier=logs --prefix
 NORMALISE=sort same_as_kubectl logs -l tier=logs --tail=1
