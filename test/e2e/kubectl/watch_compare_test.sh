@@ -57,6 +57,8 @@ watch_start wide 8 get cm -w -o wide --no-headers
 watch_start one 8 get configmap first -w
 watch_start one_slash 8 get configmap/first -w -o name
 watch_start other_ns 8 -n other get cm -w
+watch_start labels 8 get cm -w --show-labels
+watch_start one_yaml 8 get cm first -w -o yaml
 sleep 2
 kubectl create configmap second --from-literal=x=y --from-literal=longer-key=z >/dev/null
 sleep 0.4
