@@ -163,5 +163,11 @@ if command -v script >/dev/null; then
     fail "exec -i -t in a terminal differs"
   diff "$WORK/tty-real.rc" "$WORK/tty-ours.rc" || fail "exec -i -t exit code differs"
   COMPARED=$((COMPARED + 1))
+  # A resize while the command runs reaches it (SIGWINCH, channel 4).
+  set +e
+  script -qec "stty cols 91 rows 27; (sleep 1.5; stty cols 100 rows 30 </dev/tty) &
+    $K kubectl exec -i -t web -- sh -c 'sleep 4; stty size'" /dev/null </dev/null >"$WORK/winch.out" 2>&1
+  set -e
+  grep -q '30 100' "$WORK/winch.out" || fail "exec -i -t after a resize: $(cat "$WORK/winch.out")"
 fi
 echo "PASS: $COMPARED commands compared"
