@@ -7,28 +7,55 @@
 source "$(dirname "$0")/compare_lib.sh"
 DRIVER=${KSCRATCH_KUBELET_SERVER_DRIVER:-$(dirname "$K")/test/unit/kubelet/server/kscratch-kubelet-server-driver}
 
-# watch_start NAME SECONDS ARGS...: both clients run ARGS under `timeout SECONDS`, at once.
+# watch_start NAME ARGS...: both clients run ARGS at once, in the background (under a
+# timeout of 60 s should the test go wrong).
 WATCHES=()
 watch_start() {
-  local name=$1 secs=$2
-  shift 2
-  (set +e; timeout "$secs" "$REAL" "$@" >"$WORK/$name.real.out" 2>"$WORK/$name.real.err"; echo $? >"$WORK/$name.real.rc") &
+  local name=$1
+  shift
+  timeout 60 "$REAL" "$@" >"$WORK/$name.real.out" 2>"$WORK/$name.real.err" &
   PIDS+=($!)
-  WATCHES+=($!)
-  (set +e; timeout "$secs" "$K" kubectl "$@" >"$WORK/$name.ours.out" 2>"$WORK/$name.ours.err"; echo $? >"$WORK/$name.ours.rc") &
+  WATCHES+=("$!:$name.real")
+  timeout 60 "$K" kubectl "$@" >"$WORK/$name.ours.out" 2>"$WORK/$name.ours.err" &
   PIDS+=($!)
-  WATCHES+=($!)
+  WATCHES+=("$!:$name.ours")
   echo "$name $*" >>"$WORK/watches"
 }
 
-# watch_compare: waits for every started watch and compares each pair.
+# watch_ready NAME...: waits until both clients of each NAME printed something (the list
+# they print before watching), so changes made next come as events.
+watch_ready() {
+  local name who
+  for name in "$@"; do
+    for who in real ours; do
+      for _ in $(seq 150); do
+        [[ -s $WORK/$name.$who.out ]] && break
+        sleep 0.1
+      done
+      [[ -s $WORK/$name.$who.out ]] || fail "$name: $who printed nothing in 15 s: $(cat "$WORK/$name.$who.err")"
+    done
+  done
+}
+
+# watch_compare: lets the last events arrive, ends every watch with SIGTERM (kubectl's
+# interrupt handler, and ours, exit 1) and compares each pair (outputs through
+# $NORMALISE when set).
 watch_compare() {
-  local pid name args part
-  for pid in "${WATCHES[@]}"; do wait "$pid" || true; done
+  local entry name args part filter
+  sleep 1.5
+  for entry in "${WATCHES[@]}"; do kill -TERM "${entry%%:*}" 2>/dev/null || true; done
+  for entry in "${WATCHES[@]}"; do
+    set +e
+    wait "${entry%%:*}"
+    echo $? >"$WORK/${entry#*:}.rc"
+    set -e
+  done
   WATCHES=()
   while read -r name args; do
     for part in out err rc; do
-      if ! diff <(mask <"$WORK/$name.real.$part") <(mask <"$WORK/$name.ours.$part") >"$WORK/diff"; then
+      filter=cat
+      [[ $part == out && -n ${NORMALISE:-} ]] && filter=$NORMALISE
+      if ! diff <($filter <"$WORK/$name.real.$part" | mask) <($filter <"$WORK/$name.ours.$part" | mask) >"$WORK/diff"; then
         fail "kubectl $args: $part differs (< kubectl, > kscratch kubectl):
 $(cat "$WORK/diff")
 kubectl printed:
@@ -40,46 +67,57 @@ $(cat "$WORK/$name.real.out")"
   : >"$WORK/watches"
 }
 
+# changes SUFFIX: what the watches see, one change at a time.
+changes() {
+  kubectl create configmap "second-$1" --from-literal=x=y --from-literal=longer-key=z >/dev/null
+  sleep 0.3
+  kubectl label configmap "second-$1" app=web >/dev/null
+  sleep 0.3
+  kubectl label --overwrite configmap first "tier=$1" >/dev/null
+  sleep 0.3
+  kubectl -n other create configmap "a-much-longer-name-than-the-others-$1" >/dev/null
+  sleep 0.3
+  kubectl delete configmap "second-$1" >/dev/null
+  sleep 0.3
+  kubectl create configmap "third-$1" >/dev/null
+}
+
 kubectl create namespace other >/dev/null
 kubectl create configmap first --from-literal=a=b >/dev/null
 kubectl label configmap first app=web >/dev/null
 kubectl -n other create configmap elsewhere >/dev/null
 
 # --- get -w ---------------------------------------------------------------------------
-watch_start table 8 get configmaps -w
-watch_start watch_only 8 get configmaps --watch-only
-watch_start name 8 get cm -w -o name
-watch_start json 8 get cm -w -o json
-watch_start yaml 8 get cm --watch -o yaml
-watch_start selected 8 get cm -w -l app=web
-watch_start everywhere 8 get cm -A -w
-watch_start wide 8 get cm -w -o wide --no-headers
-watch_start one 8 get configmap first -w
-watch_start one_slash 8 get configmap/first -w -o name
-watch_start other_ns 8 -n other get cm -w
-watch_start labels 8 get cm -w --show-labels
-watch_start one_yaml 8 get cm first -w -o yaml
-sleep 2
-kubectl create configmap second --from-literal=x=y --from-literal=longer-key=z >/dev/null
-sleep 0.4
-kubectl label configmap second app=web >/dev/null
-sleep 0.4
-kubectl label configmap first tier=front >/dev/null
-sleep 0.4
-kubectl -n other create configmap a-much-longer-name-than-the-others >/dev/null
-sleep 0.4
-kubectl delete configmap second >/dev/null
-sleep 0.4
-kubectl create configmap third >/dev/null
+# In two rounds: a dozen kubectls starting at once is a load of its own.
+watch_start table get configmaps -w
+watch_start watch_only get configmaps --watch-only
+watch_start name get cm -w -o name
+watch_start json get cm -w -o json
+watch_start yaml get cm --watch -o yaml
+watch_start selected get cm -w -l app=web
+watch_start labels get cm -w --show-labels
+watch_ready table name json yaml selected labels
+sleep 0.5
+changes a
+watch_compare
+watch_start everywhere get cm -A -w
+watch_start wide get cm -w -o wide --no-headers
+watch_start one get configmap first -w
+watch_start one_slash get configmap/first -w -o name
+watch_start other_ns -n other get cm -w
+watch_start one_yaml get cm first -w -o yaml
+watch_ready everywhere wide one one_slash other_ns one_yaml
+sleep 0.5
+changes b
 watch_compare
 
 # Empty lists; a watch of what does not exist.
-watch_start empty 3 get secrets -n other -w
-watch_start empty_only 3 get pods --watch-only
-watch_start missing 3 get configmap nope -w
-watch_start ignored 3 get configmap nope -w --ignore-not-found
-watch_start selected_none 3 get cm -w -l app=none
-sleep 1
+watch_start empty get secrets -n other -w
+watch_start empty_only get pods --watch-only
+watch_start missing get configmap nope -w
+watch_start ignored get configmap nope -w --ignore-not-found
+watch_start selected_none get cm -w -l app=none
+sleep 2
 watch_compare
 same_as_kubectl get nosuchtype -w
 
@@ -124,9 +162,9 @@ spec:
 YAML
 }
 # Pods appear while these watch: the first event of an empty list brings the headers.
-watch_start pods_empty 20 get pods -w -l tier=logs
-watch_start pods_wide 20 get pods -o wide --watch-only
-sleep 2
+watch_start pods_empty get pods -w -l tier=logs
+watch_start pods_wide get pods -o wide --watch-only
+sleep 3
 start_kubelet 1 web
 start_kubelet 2 api
 
@@ -152,26 +190,23 @@ NORMALISE=sort same_as_kubectl logs -l tier=logs --tail=1
 same_as_kubectl logs -l tier=logs -f --max-log-requests=1
 same_as_kubectl logs -f missing
 
-# Following: both clients wait for more, get the appended line, and end with timeout.
-watch_start follow 5 logs -f web
-watch_start follow_tail 5 logs web -f --tail=2 --prefix
-watch_start follow_selected 5 logs -f -l app=api --prefix
-sleep 2
+# Following: both clients wait for more, get the appended lines, and end with SIGTERM.
+watch_start follow logs -f web
+watch_start follow_tail logs web -f --tail=2 --prefix
+watch_start follow_selected logs -f -l app=api --prefix
+watch_ready follow follow_tail follow_selected
+sleep 0.5
 echo "$(ts) stdout F web line appended" >>"$WORK/web.log"
 echo "$(ts) stdout P api partial " >>"$WORK/api.log"
 echo "$(ts) stdout F then the rest" >>"$WORK/api.log"
-sleep 1
 watch_compare
-watch_start follow_two 4 logs -f -l tier=logs --prefix --tail=1
-sleep 2
-echo "$(ts) stdout F web once more" >>"$WORK/web.log"
+# Two pods at once: their lines interleave as they come, so they are compared sorted.
+NORMALISE=sort
+watch_start follow_two logs -f -l tier=logs --prefix --tail=1
+watch_ready follow_two
 sleep 0.5
-for pid in "${WATCHES[@]}"; do wait "$pid" || true; done
-WATCHES=()
-for who in real ours; do sort "$WORK/follow_two.$who.out" >"$WORK/follow_two.$who.sorted"; done
-diff "$WORK/follow_two.real.sorted" "$WORK/follow_two.ours.sorted" >"$WORK/diff" ||
-  fail "kubectl logs -f -l tier=logs --prefix --tail=1: out differs: $(cat "$WORK/diff")"
-diff "$WORK/follow_two.real.rc" "$WORK/follow_two.ours.rc" >/dev/null || fail "logs -f -l tier=logs: exit codes differ"
-COMPARED=$((COMPARED + 1))
-: >"$WORK/watches"
+echo "$(ts) stdout F web once more" >>"$WORK/web.log"
+echo "$(ts) stdout F api once more" >>"$WORK/api.log"
+watch_compare
+unset NORMALISE
 echo "PASS ($COMPARED commands compared)"
