@@ -63,7 +63,7 @@ std::vector<Resource> build() {
   all.push_back(node);
 
   auto pod = make("", "Pod", "pods", true, {"po"}, {"all"});
-  pod.subresources = {"status", "binding", "log", "exec"};
+  pod.subresources = {"status", "binding", "eviction", "log", "exec"};
   pod.has_status = true;
   pod.field_labels = {"spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName",
                       "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName"};

@@ -136,6 +136,7 @@ asio::awaitable<void> Api::serve_resource(const Resource& r, const RequestInfo& 
     else if (m == "PATCH") outcome = co_await patch(r, info, req);
     else if (m == "DELETE") outcome = co_await remove(r, info, req);
     else if (m == "POST" && info.subresource == "binding") outcome = co_await bind(r, info, req);
+    else if (m == "POST" && info.subresource == "eviction") outcome = co_await evict(r, info, req);
     else outcome = method_not_supported(m, &r);
   }
   if (auto* e = std::get_if<ApiError>(&outcome)) {

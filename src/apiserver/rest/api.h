@@ -71,6 +71,8 @@ class Api : public http::Handler {
                                          json::object& object, const std::string* manager,
                                          std::vector<std::pair<std::string, std::string>>& warnings);
   asio::awaitable<Outcome> bind(const Resource& r, const RequestInfo& info, const http::Request& req);
+  // pods/eviction (policy/v1 Eviction): a delete with the eviction's DeleteOptions.
+  asio::awaitable<Outcome> evict(const Resource& r, const RequestInfo& info, const http::Request& req);
   asio::awaitable<Outcome> update(const Resource& r, const RequestInfo& info, const http::Request& req);
   asio::awaitable<Outcome> patch(const Resource& r, const RequestInfo& info, const http::Request& req);
   asio::awaitable<Outcome> server_side_apply(const Resource& r, const RequestInfo& info, const http::Request& req,

@@ -13,6 +13,7 @@
 #include "kscratch/apiserver/schema.h"
 #include "kscratch/apimachinery/validation.h"
 
+#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 
 #include <cctype>
@@ -304,6 +305,33 @@ asio::awaitable<Outcome> Api::bind(const Resource& r, const RequestInfo& info, c
     return next;
   };
   auto outcome = co_await guaranteed_update(r, info, m, dry_run(req));
+  if (auto* e = std::get_if<ApiError>(&outcome)) co_return *e;
+  json::object status{{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object()}, {"status", "Success"}, {"code", 201}};
+  co_return Reply{201, std::move(status), {}};
+}
+
+// As upstream's EvictionREST without PodDisruptionBudgets (kscratch serves none, so no
+// budget ever refuses): the name must match, then the pod is deleted with the eviction's
+// DeleteOptions (its grace period, preconditions, dry run), and the answer is a 201 Status.
+asio::awaitable<Outcome> Api::evict(const Resource& r, const RequestInfo& info, const http::Request& req) {
+  auto decoded = decode_body(req.body, req.header("content-type"));
+  if (auto* e = std::get_if<ApiError>(&decoded)) co_return *e;
+  auto& value = std::get<json::value>(decoded);
+  if (!value.is_object()) co_return bad_request("the body is not an Eviction");
+  if (auto name = string_at(value.get_object(), "metadata.name"); name != info.name) {
+    co_return bad_request(fmt::format("name in URL does not match name in Eviction object"));
+  }
+  http::Request deletion;
+  deletion.method = "DELETE";
+  deletion.path = req.path;
+  deletion.query = req.query;
+  deletion.headers = {{"content-type", "application/json"}};
+  if (auto* options = value.get_object().if_contains("deleteOptions"); options && options->is_object()) {
+    deletion.body = json::serialize(*options);
+  }
+  deletion.user = req.user;
+  deletion.groups = req.groups;
+  auto outcome = co_await remove(r, info, deletion);
   if (auto* e = std::get_if<ApiError>(&outcome)) co_return *e;
   json::object status{{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object()}, {"status", "Success"}, {"code", 201}};
   co_return Reply{201, std::move(status), {}};

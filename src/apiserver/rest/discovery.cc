@@ -73,6 +73,12 @@ std::optional<json::object> api_resource_list(std::string_view group, std::strin
       } else if (sub == "binding") {
         s["kind"] = "Binding";
         s["verbs"] = json::array{"create"};
+      } else if (sub == "eviction") {
+        // kubectl drain looks for exactly this entry before it evicts instead of deleting.
+        s["group"] = "policy";
+        s["version"] = "v1";
+        s["kind"] = "Eviction";
+        s["verbs"] = json::array{"create"};
       } else if (sub == "finalize") {
         s["kind"] = r.kind;
         s["verbs"] = json::array{"update"};
@@ -122,6 +128,9 @@ json::object resource_discovery(const Resource& r) {
       s["verbs"] = json::array{"get", "patch", "update"};
     } else if (sub == "binding") {
       s["responseKind"] = response_kind("", "v1", "Binding");
+      s["verbs"] = json::array{"create"};
+    } else if (sub == "eviction") {
+      s["responseKind"] = response_kind("policy", "v1", "Eviction");
       s["verbs"] = json::array{"create"};
     } else if (sub == "finalize") {
       s["responseKind"] = response_kind(r.group, r.version, r.kind);

@@ -58,7 +58,7 @@ std::optional<json::object> openapi_document(std::string_view group_version) {
                                            {"patch", operation(r, "patch", patch_params)},
                                            {"delete", operation(r, "delete", {param("dryRun", "query")})}};
     for (auto& sub : r.subresources) {
-      if (sub == "binding" || sub == "finalize" || sub == "log" || sub == "exec") continue;
+      if (sub == "binding" || sub == "eviction" || sub == "finalize" || sub == "log" || sub == "exec") continue;
       paths[base + "/{name}/" + sub] = json::object{{"get", operation(r, "get", {})},
                                                     {"put", operation(r, "put", write_params())},
                                                     {"patch", operation(r, "patch", patch_params)}};

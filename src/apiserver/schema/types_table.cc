@@ -1221,10 +1221,14 @@ constexpr Field kmeta_Condition[] = {
     {"reason", 5, Shape::single, ValueKind::string, 0, -1},
     {"message", 6, Shape::single, ValueKind::string, 0, -1},
 };
+constexpr Field kpolicy_Eviction[] = {
+    {"metadata", 1, Shape::single, ValueKind::message, kOmitEmpty, 183},
+    {"deleteOptions", 2, Shape::single, ValueKind::message, kPointer | kOmitEmpty, 185},
+};
 
 }  // namespace
 
-const MessageType kMessageTypes[194] = {
+const MessageType kMessageTypes[195] = {
     {"io.k8s.api.apps.v1.Deployment", "Deployment", "apps", "v1", true, kapps_Deployment, 3},
     {"io.k8s.api.apps.v1.DeploymentSpec", "DeploymentSpec", "apps", "v1", false, kapps_DeploymentSpec, 8},
     {"io.k8s.api.apps.v1.DeploymentStrategy", "DeploymentStrategy", "apps", "v1", false, kapps_DeploymentStrategy, 2},
@@ -1419,7 +1423,8 @@ const MessageType kMessageTypes[194] = {
     {"io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement", "LabelSelectorRequirement", "meta.k8s.io", "v1", false, kmeta_LabelSelectorRequirement, 3},
     {"io.k8s.apimachinery.pkg.apis.meta.v1.ManagedFieldsEntry", "ManagedFieldsEntry", "meta.k8s.io", "v1", false, kmeta_ManagedFieldsEntry, 7},
     {"io.k8s.apimachinery.pkg.apis.meta.v1.Condition", "Condition", "meta.k8s.io", "v1", false, kmeta_Condition, 6},
+    {"io.k8s.api.policy.v1.Eviction", "Eviction", "policy", "v1", true, kpolicy_Eviction, 2},
 };
-const std::size_t kMessageTypeCount = 194;
+const std::size_t kMessageTypeCount = 195;
 
 }  // namespace kscratch::apiserver::schema::detail

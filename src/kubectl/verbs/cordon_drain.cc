@@ -1,9 +1,10 @@
 // `kubectl cordon|uncordon|drain|taint`: the node verbs. Cordoning patches
 // spec.unschedulable (`node/n cordoned`, `already cordoned`); draining cordons, then
 // removes the node's pods through kubectl's drain filters (DaemonSet, mirror, local
-// storage, unmanaged pods) and waits until they are gone. kscratch's server serves no
-// pods/eviction subresource, so kubectl's CheckEvictionSupport finds none in discovery and
-// deletes the pods, exactly as with --disable-eviction: `pod/x deleted`, not `evicted`.
+// storage, unmanaged pods) and waits until they are gone. Pods are evicted (policy/v1
+// Eviction on pods/eviction, `evicting pod ns/x` ... `pod/x evicted`) when discovery lists
+// that subresource, as kubectl's CheckEvictionSupport finds it, and deleted (`pod/x
+// deleted`) with --disable-eviction or on a server without it.
 // Tainting rewrites spec.taints as kubectl's reorganizeTaints does (`node/n tainted`,
 // `untainted`, `modified`).
 
@@ -173,7 +174,7 @@ bool has_local_storage(const json::object& pod) {
 }
 
 struct DrainOptions {
-  bool force = false, ignore_daemonsets = false, delete_emptydir = false;
+  bool force = false, ignore_daemonsets = false, delete_emptydir = false, disable_eviction = false;
   std::string pod_selector;
   int grace_period = -1;
   std::chrono::nanoseconds timeout{0};
@@ -331,6 +332,86 @@ std::string delete_pods(Command& c, const DrainOptions& o, std::vector<json::obj
   }
 }
 
+// CheckEvictionSupport: the core group's resource list names pods/eviction with a group
+// and version of its own (policy/v1).
+bool eviction_supported(Command& c) {
+  auto response = c.rest->get("/api/v1");
+  if (!is_success(response)) return false;
+  auto list = parse(response.body);
+  if (!list) return false;
+  if (auto* resources = list->if_contains("resources"); resources && resources->is_array())
+    for (auto& r : resources->get_array())
+      if (r.is_object() && str(r.get_object(), "name") == "pods/eviction" && str(r.get_object(), "kind") == "Eviction" &&
+          !str(r.get_object(), "group").empty() && !str(r.get_object(), "version").empty())
+        return true;
+  return false;
+}
+
+// evictPods: each pod evicted (announced first), then waited for until the timeout; one
+// error per pod that failed, as kubectl aggregates them. A pod already gone is done.
+std::vector<std::string> evict_pods(Command& c, const DrainOptions& o, const std::vector<json::object>& pods) {
+  auto deadline = o.timeout.count() > 0 ? std::chrono::steady_clock::now() + o.timeout
+                                        : std::chrono::steady_clock::time_point::max();
+  client::Kind kind{"", "v1", "pods", true};
+  std::vector<std::string> errors;
+  std::vector<json::object> waiting;
+  for (auto& pod : pods) {
+    std::string ns = apimachinery::object::namespace_of(pod), name = apimachinery::object::name_of(pod);
+    fmt::print("evicting pod {}/{}\n", ns, name);
+    std::fflush(stdout);
+    json::object eviction{{"apiVersion", "policy/v1"},
+                          {"kind", "Eviction"},
+                          {"metadata", json::object{{"name", name}, {"namespace", ns}}}};
+    if (o.grace_period >= 0) eviction["deleteOptions"] = json::object{{"gracePeriodSeconds", o.grace_period}};
+    client::HttpRequest request{"POST", kind.path(ns, name) + "/eviction", "application/json", json::serialize(eviction)};
+    for (;;) {
+      auto response = c.rest->send(request);
+      if (is_success(response)) {
+        waiting.push_back(pod);
+      } else if (response.status == 429) {
+        // A disruption budget said not now: kubectl retries every 5 s.
+        fmt::print(stderr, "error when evicting pods/\"{}\" -n \"{}\" (will retry after 5s): {}\n", name, ns,
+                   status_message(response, c.rest->server()));
+        std::this_thread::sleep_for(std::chrono::seconds(5));
+        continue;
+      } else if (response.status != 404) {
+        errors.push_back(fmt::format("error when evicting pods/\"{}\" -n \"{}\": {}", name, ns,
+                                     status_message(response, c.rest->server())));
+      }
+      break;
+    }
+  }
+  while (!waiting.empty()) {
+    std::vector<json::object> pending;
+    for (auto& pod : waiting) {
+      std::string name = apimachinery::object::name_of(pod);
+      auto response = c.rest->get(kind.path(apimachinery::object::namespace_of(pod), name));
+      bool gone = response.status == 404;
+      if (is_success(response)) {
+        auto now = parse(response.body);
+        gone = now && str(apimachinery::object::metadata_of(*now), "uid") != str(apimachinery::object::metadata_of(pod), "uid");
+      }
+      if (gone) {
+        fmt::print("pod/{} evicted\n", name);
+        std::fflush(stdout);
+      } else {
+        pending.push_back(pod);
+      }
+    }
+    waiting = std::move(pending);
+    if (waiting.empty()) break;
+    if (std::chrono::steady_clock::now() + std::chrono::seconds(1) > deadline) {
+      std::this_thread::sleep_until(deadline);
+      for (auto& pod : waiting)
+        errors.push_back(fmt::format("error when waiting for pod \"{}\" in namespace \"{}\" to terminate: context deadline exceeded",
+                                     apimachinery::object::name_of(pod), apimachinery::object::namespace_of(pod)));
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+  return errors;
+}
+
 std::vector<std::string> drain_node(Command& c, const DrainOptions& o, const std::string& node) {
   std::vector<PodDelete> list;
   std::vector<std::string> errors;
@@ -341,8 +422,14 @@ std::vector<std::string> drain_node(Command& c, const DrainOptions& o, const std
   for (auto& d : list)
     if (d.remove) pods.push_back(d.pod);
   if (pods.empty()) return {};
-  auto error = delete_pods(c, o, std::move(pods));
-  if (error.empty()) return {};
+  std::vector<std::string> failures;
+  if (!o.disable_eviction && eviction_supported(c)) {
+    failures = evict_pods(c, o, pods);
+  } else if (auto error = delete_pods(c, o, std::move(pods)); !error.empty()) {
+    failures.push_back(error);
+  }
+  if (failures.empty()) return {};
+  std::string error = aggregate_text(failures);
   std::vector<PodDelete> pending;
   std::vector<std::string> new_errors;
   pods_for_deletion(c, o, node, pending, new_errors);
@@ -355,7 +442,7 @@ std::vector<std::string> drain_node(Command& c, const DrainOptions& o, const std
   }
   if (!new_errors.empty())
     fmt::print(stderr, "Following errors occurred while getting the list of pods to delete:\n{}", aggregate_text(new_errors));
-  return {error};
+  return failures;
 }
 
 int run_drain(Command& c) {
@@ -365,6 +452,7 @@ int run_drain(Command& c) {
   o.ignore_daemonsets = c.args.flag("ignore-daemonsets");
   o.delete_emptydir = c.args.flag("delete-emptydir-data") || c.args.flag("delete-local-data");
   o.pod_selector = c.args.get("pod-selector");
+  o.disable_eviction = c.args.flag("disable-eviction");
   if (c.args.has("grace-period")) o.grace_period = std::atoi(c.args.get("grace-period").c_str());
   if (c.args.has("timeout")) {
     auto d = parse_go_duration(c.args.get("timeout"));
@@ -389,9 +477,9 @@ int run_drain(Command& c) {
     fmt::print(stderr, "error: unable to drain node \"{}\" due to error: {}, continuing command...\n", name, aggregate_text(errors));
     fmt::print(stderr, "There are pending nodes to be drained:\n");
     for (size_t j = i; j < nodes.size(); ++j) fmt::print(stderr, " {}\n", apimachinery::object::name_of(nodes[j]));
-    // The error again, as CheckErr prints it: the filters' aggregate one a line, bare;
-    // any other error with "error: ".
-    if (errors.front().starts_with("cannot delete ")) {
+    // The error again, as CheckErr prints it: the filters' and the evictions' aggregates
+    // one a line, bare; any other error with "error: ".
+    if (errors.front().starts_with("cannot delete ") || errors.front().starts_with("error when ")) {
       for (auto& e : errors) fmt::print(stderr, "{}\n", e);
       return kFailure;
     }

@@ -1,6 +1,6 @@
 # `kscratch kubectl` against the real kubectl 1.32 for the everyday verbs: cordon,
 # uncordon, taint, drain, wait, cluster-info. Nodes are created through the API (the test
-# server runs no agent), one twin for each client; pods on them never run, so drain deletes
+# server runs no agent), one twin for each client; pods on them never run, so drain evicts
 # them with --grace-period=0 (or times out, as kubectl does, when they linger).
 source "$(dirname "$0")/compare_lib.sh" "$1"
 
@@ -55,6 +55,21 @@ same_as_kubectl --names nreal nours drain @N@ --force --timeout=2s
 same_as_kubectl --names nreal nours drain @N@ --force --grace-period=0 --ignore-daemonsets --delete-emptydir-data
 same_as_kubectl --names nreal nours drain @N@ --ignore-daemonsets
 same_as_kubectl drain nope --force
+# Two pods at once: evicted (policy/v1 Eviction) one after the other, or deleted with
+# --disable-eviction.
+more_pods() {  # more_pods NODE NAME...
+  local node=$1
+  shift
+  for p in "$@"; do
+    printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: %s-%s}\nspec: {nodeName: %s, containers: [{name: c, image: busybox}]}\n' \
+      "$p" "$node" "$node" | kubectl create -f - >/dev/null
+  done
+}
+# kubectl evicts concurrently, so the order of its lines varies from run to run: sorted.
+for n in nreal nours; do more_pods $n e1 e2; done
+NORMALISE=sort same_as_kubectl --names nreal nours drain @N@ --force --grace-period=0
+for n in nreal nours; do more_pods $n d1 d2; done
+same_as_kubectl --names nreal nours drain @N@ --force --grace-period=0 --disable-eviction
 
 # wait: conditions the deployment controller sets, jsonpath, delete, timeouts, errors.
 for d in wreal wours; do expect_exit 0 kubectl create deployment $d --image=busybox; done

@@ -498,3 +498,41 @@ TEST_CASE("DELETE with dryRun in its DeleteOptions deletes nothing", "[apiserver
   CHECK(f.call("DELETE", "/api/v1/namespaces/default/configmaps/keep").status == 200);
   CHECK(f.call("GET", "/api/v1/namespaces/default/configmaps/keep").status == 404);
 }
+
+TEST_CASE("pods/eviction deletes the pod with the eviction's DeleteOptions, as kubectl drain asks", "[apiserver]") {
+  ApiFixture f;
+  auto pod = [](const char* name) {
+    return fmt::format(R"({{"apiVersion":"v1","kind":"Pod","metadata":{{"name":"{}"}},
+      "spec":{{"nodeName":"n1","containers":[{{"name":"c","image":"i"}}]}}}})",
+                       name);
+  };
+  REQUIRE(f.call("POST", "/api/v1/namespaces/default/pods", pod("p")).status == 201);
+  REQUIRE(f.call("POST", "/api/v1/namespaces/default/pods", pod("q")).status == 201);
+
+  // The discovery entry kubectl's CheckEvictionSupport looks for.
+  auto core = f.call("GET", "/api/v1").body;
+  CHECK(core.find(R"({"name":"pods/eviction","singularName":"","namespaced":true,"group":"policy","version":"v1","kind":"Eviction","verbs":["create"]})") !=
+        std::string::npos);
+
+  auto mismatch = f.call("POST", "/api/v1/namespaces/default/pods/p/eviction",
+                         R"({"apiVersion":"policy/v1","kind":"Eviction","metadata":{"name":"other"}})");
+  CHECK(mismatch.status == 400);
+  CHECK(f.call("POST", "/api/v1/namespaces/default/pods/gone/eviction",
+               R"({"apiVersion":"policy/v1","kind":"Eviction","metadata":{"name":"gone"}})")
+            .status == 404);
+
+  // Grace 0: gone at once. Without options a bound pod is only marked for its kubelet.
+  auto evicted = f.call("POST", "/api/v1/namespaces/default/pods/p/eviction",
+                        R"({"apiVersion":"policy/v1","kind":"Eviction","metadata":{"name":"p","namespace":"default"},
+                           "deleteOptions":{"gracePeriodSeconds":0}})");
+  INFO(evicted.body);
+  CHECK(evicted.status == 201);
+  CHECK(evicted.json_body()["status"] == "Success");
+  CHECK(f.call("GET", "/api/v1/namespaces/default/pods/p").status == 404);
+  CHECK(f.call("POST", "/api/v1/namespaces/default/pods/q/eviction",
+               R"({"apiVersion":"policy/v1","kind":"Eviction","metadata":{"name":"q"}})")
+            .status == 201);
+  auto marked = f.call("GET", "/api/v1/namespaces/default/pods/q");
+  REQUIRE(marked.status == 200);
+  CHECK(marked.json_body()["metadata"].as_object().contains("deletionTimestamp"));
+}
