@@ -116,23 +116,27 @@ std::variant<ParsedArgs, ParseError> parse_args(const std::vector<std::string>& 
       }
       continue;
     }
-    const FlagSpec* spec = find_short(global_flags(), verb_flags, a[1]);
-    if (!spec) return ParseError{std::string("unknown shorthand flag: '") + a[1] + "' in " + a, true};
-    if (!spec->takes_value) {
-      if (a.size() > 2 && a[2] == '=') {
-        out.add(spec->name, a.substr(3));
-      } else if (a.size() > 2) {
-        // Combined short booleans (-Aw) are rare in practice; another kubectl handles them.
-        return ParseError{std::string("unknown shorthand flag: '") + a[2] + "' in " + a, true};
-      } else {
+    // Shorthands as pflag reads them: booleans may be combined (-it), the first one that
+    // takes a value takes the rest of the word (-n=x, -nx) or the next argument.
+    for (size_t j = 1; j < a.size(); ++j) {
+      const FlagSpec* spec = find_short(global_flags(), verb_flags, a[j]);
+      if (!spec) return ParseError{std::string("unknown shorthand flag: '") + a[j] + "' in " + a, true};
+      if (!spec->takes_value) {
+        if (j + 1 < a.size() && a[j + 1] == '=') {
+          out.add(spec->name, a.substr(j + 2));
+          break;
+        }
         out.add(spec->name, "");
+        continue;
       }
-    } else if (a.size() > 2) {
-      out.add(spec->name, a.substr(a[2] == '=' ? 3 : 2));
-    } else if (i + 1 < args.size()) {
-      out.add(spec->name, args[++i]);
-    } else {
-      return ParseError{std::string("flag needs an argument: '") + a[1] + "' in " + a};
+      if (j + 1 < a.size()) {
+        out.add(spec->name, a.substr(a[j + 1] == '=' ? j + 2 : j + 1));
+      } else if (i + 1 < args.size()) {
+        out.add(spec->name, args[++i]);
+      } else {
+        return ParseError{std::string("flag needs an argument: '") + a[j] + "' in " + a};
+      }
+      break;
     }
   }
   return out;

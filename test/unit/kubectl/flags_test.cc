@@ -51,3 +51,17 @@ TEST_CASE("an unknown flag is reported as such so the command can go elsewhere")
   REQUIRE(std::holds_alternative<ParseError>(missing));
   CHECK_FALSE(std::get<ParseError>(missing).unknown_flag);
 }
+
+TEST_CASE("short booleans combine (-it), the first flag with a value takes the rest") {
+  const std::vector<FlagSpec> exec{{"stdin", 'i', false}, {"tty", 't', false}, {"container", 'c'}};
+  auto r = parse_args({"exec", "-it", "web", "-ic", "app", "-tcside", "--", "sh"}, exec);
+  REQUIRE(std::holds_alternative<ParsedArgs>(r));
+  auto& a = std::get<ParsedArgs>(r);
+  CHECK(a.flag("stdin"));
+  CHECK(a.flag("tty"));
+  CHECK(a.all("container") == std::vector<std::string>{"app", "side"});
+  CHECK(a.positional == std::vector<std::string>{"web", "sh"});
+  auto unknown = parse_args({"exec", "-ix", "web"}, exec);
+  REQUIRE(std::holds_alternative<ParseError>(unknown));
+  CHECK(std::get<ParseError>(unknown).unknown_flag);
+}
