@@ -59,15 +59,16 @@ struct TlsClientContext::Impl {
   ssl::context ctx{ssl::context::tls_client};
 };
 
-TlsClientContext::TlsClientContext(const pki::Kubeconfig& config) : impl_(std::make_unique<Impl>()) {
-  auto& ctx = impl_->ctx;
+void configure_tls_client(ssl::context& ctx, const pki::Kubeconfig& config) {
   boost::system::error_code ec;
   ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
                   ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
   if (config.insecure_skip_tls_verify) {
     ctx.set_verify_mode(ssl::verify_none);
   } else {
-    if (ctx.add_certificate_authority(asio::buffer(config.ca_pem), ec); ec) {
+    if (config.ca_pem.empty()) {
+      ctx.set_default_verify_paths(ec);
+    } else if (ctx.add_certificate_authority(asio::buffer(config.ca_pem), ec); ec) {
       throw std::runtime_error("kubeconfig CA: " + ec.message());
     }
     ctx.set_verify_mode(ssl::verify_peer);
@@ -81,6 +82,10 @@ TlsClientContext::TlsClientContext(const pki::Kubeconfig& config) : impl_(std::m
       throw std::runtime_error("kubeconfig client key: " + ec.message());
     }
   }
+}
+
+TlsClientContext::TlsClientContext(const pki::Kubeconfig& config) : impl_(std::make_unique<Impl>()) {
+  configure_tls_client(impl_->ctx, config);
 }
 
 TlsClientContext::~TlsClientContext() = default;

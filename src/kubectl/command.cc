@@ -27,7 +27,7 @@ int fail(const std::string& message) {
   // Messages about the server (its Status, or reaching it) print as they are, as
   // kubectl's CheckErr does; everything else is a client-side "error: ".
   for (const char* raw : {"Error from server", "The connection to the server", "Unable to connect to the server",
-                          "Error in configuration"}) {
+                          "Error in configuration", "error: You must be logged in"}) {
     if (message.starts_with(raw)) return fail_raw(message);
   }
   fmt::print(stderr, "error: {}\n", message);

@@ -169,6 +169,10 @@ std::string error_message(const client::HttpResponse& response, const std::strin
     if (response.body.find("refused") != std::string::npos)
       return fmt::format("The connection to the server {} was refused - did you specify the right host or port?",
                          host_of(server));
+    // A server certificate that no trusted CA signed, in Go's words (crypto/tls, x509).
+    if (response.body.find("certificate verify failed") != std::string::npos)
+      return "Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by unknown "
+             "authority";
     auto colon = response.body.find("failed: ");
     return "Unable to connect to the server: " +
            (colon == std::string::npos ? response.body : response.body.substr(colon + 8));

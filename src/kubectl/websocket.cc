@@ -4,6 +4,7 @@
 // it reads to the loop, which sends one message at a time.
 
 #include "websocket.h"
+#include "kscratch/client/https_connection.h"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -82,27 +83,6 @@ void write_all(int fd, const char* data, std::size_t size) {
   }
 }
 
-// The client's TLS settings (as https_connection.cc's TlsClientContext, whose context is
-// private to the client library): the kubeconfig's CA, client certificate and key.
-void configure_tls(ssl::context& ctx, const pki::Kubeconfig& config) {
-  boost::system::error_code ec;
-  ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                  ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
-  if (config.insecure_skip_tls_verify) {
-    ctx.set_verify_mode(ssl::verify_none);
-  } else {
-    if (ctx.add_certificate_authority(asio::buffer(config.ca_pem), ec); ec)
-      throw std::runtime_error("kubeconfig CA: " + ec.message());
-    ctx.set_verify_mode(ssl::verify_peer);
-  }
-  if (!config.client_cert_pem.empty()) {
-    if (ctx.use_certificate_chain(asio::buffer(config.client_cert_pem), ec); ec)
-      throw std::runtime_error("kubeconfig client certificate: " + ec.message());
-    if (ctx.use_private_key(asio::buffer(config.client_key_pem), ssl::context::pem, ec); ec)
-      throw std::runtime_error("kubeconfig client key: " + ec.message());
-  }
-}
-
 using Socket = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
 
 // The loop's side: the read loop and the queue of messages to send.
@@ -167,7 +147,7 @@ ExecStreamResult run_exec_stream(const pki::Kubeconfig& config, const ExecStream
   auto [host, port] = split_server(config.server);
   auto io = std::make_shared<asio::io_context>();
   ssl::context tls(ssl::context::tls_client);
-  configure_tls(tls, config);
+  client::configure_tls_client(tls, config);
   Socket ws(*io, tls);
   try {
     auto& lowest = beast::get_lowest_layer(ws);

@@ -15,8 +15,17 @@
 #include <optional>
 #include <string>
 
+namespace boost::asio::ssl {
+class context;
+}
 
 namespace kscratch::client {
+
+// Sets up a client TLS context from the kubeconfig: its CA (the system's roots when it
+// names none, as client-go does), or no verification with insecure-skip-tls-verify, and
+// its client certificate chain and key. Throws std::runtime_error when PEM text does not
+// load. TlsClientContext and kubectl exec's WebSocket connection both use it.
+void configure_tls_client(boost::asio::ssl::context& ctx, const pki::Kubeconfig& config);
 
 // The TLS settings every connection shares: the cluster CA to verify the server, and
 // the client certificate and key, all from the kubeconfig's PEM text. Throws

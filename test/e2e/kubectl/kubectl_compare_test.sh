@@ -214,4 +214,12 @@ YAML
 for ns in s-real s-ours; do expect_exit 0 kubectl -n $ns apply -f "$WORK/del.yaml"; done
 same_as_kubectl --names s-real s-ours -n @N@ delete -f "$WORK/del.yaml"
 
+# Connection flags instead of a kubeconfig: no CA (the system's roots do not know the
+# cluster's), --insecure-skip-tls-verify, --certificate-authority, a refused token.
+SERVER_URL=https://127.0.0.1:$PORT
+same_as_kubectl get ns --kubeconfig /dev/null --server "$SERVER_URL" --token bad
+same_as_kubectl get ns --kubeconfig /dev/null --server "$SERVER_URL" --token bad --insecure-skip-tls-verify
+same_as_kubectl get ns --kubeconfig /dev/null --server "$SERVER_URL" --token bad \
+  --certificate-authority="$WORK/data/server/tls/server-ca.crt"
+
 echo "PASS: $COMPARED commands print the same with kscratch kubectl as with kubectl"
