@@ -33,7 +33,14 @@ constexpr auto kDefaultTimeout = std::chrono::seconds(30);
 // Lists of thousands of objects are several MiB; Beast's default (8 MiB) is close.
 constexpr std::uint64_t kMaxResponseBytes = 256ull * 1024 * 1024;
 
-// "https://host:port" (or "https://[v6]:port") split into host and port.
+bool is_ip_address(const std::string& host) {
+  boost::system::error_code ec;
+  asio::ip::make_address(host, ec);
+  return !ec;
+}
+
+}  // namespace
+
 std::pair<std::string, std::string> split_server(const std::string& server) {
   std::string rest = server;
   if (auto scheme = rest.find("://"); scheme != std::string::npos) rest = rest.substr(scheme + 3);
@@ -46,14 +53,6 @@ std::pair<std::string, std::string> split_server(const std::string& server) {
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   return {host, port};
 }
-
-bool is_ip_address(const std::string& host) {
-  boost::system::error_code ec;
-  asio::ip::make_address(host, ec);
-  return !ec;
-}
-
-}  // namespace
 
 struct TlsClientContext::Impl {
   ssl::context ctx{ssl::context::tls_client};

@@ -58,19 +58,6 @@ std::string close_message(std::uint8_t channel) {
 
 namespace {
 
-std::pair<std::string, std::string> split_server(const std::string& server) {
-  std::string rest = server;
-  if (auto scheme = rest.find("://"); scheme != std::string::npos) rest = rest.substr(scheme + 3);
-  if (auto slash = rest.find('/'); slash != std::string::npos) rest.resize(slash);
-  std::string host = rest, port = "443";
-  if (auto colon = rest.rfind(':'); colon != std::string::npos && rest.find(']', colon) == std::string::npos) {
-    host = rest.substr(0, colon);
-    port = rest.substr(colon + 1);
-  }
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  return {host, port};
-}
-
 void write_all(int fd, const char* data, std::size_t size) {
   while (size > 0) {
     ssize_t n = ::write(fd, data, size);
@@ -144,7 +131,7 @@ struct Session : std::enable_shared_from_this<Session> {
 
 ExecStreamResult run_exec_stream(const pki::Kubeconfig& config, const ExecStreamOptions& options) {
   ExecStreamResult result;
-  auto [host, port] = split_server(config.server);
+  auto [host, port] = client::split_server(config.server);
   auto io = std::make_shared<asio::io_context>();
   ssl::context tls(ssl::context::tls_client);
   client::configure_tls_client(tls, config);

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace boost::asio::ssl {
 class context;
@@ -26,6 +27,9 @@ namespace kscratch::client {
 // its client certificate chain and key. Throws std::runtime_error when PEM text does not
 // load. TlsClientContext and kubectl exec's WebSocket connection both use it.
 void configure_tls_client(boost::asio::ssl::context& ctx, const pki::Kubeconfig& config);
+
+// "https://host:port" (or "https://[v6]:port", port 443 when absent) split into host and port.
+std::pair<std::string, std::string> split_server(const std::string& server);
 
 // The TLS settings every connection shares: the cluster CA to verify the server, and
 // the client certificate and key, all from the kubeconfig's PEM text. Throws

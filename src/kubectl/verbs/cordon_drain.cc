@@ -290,19 +290,17 @@ std::string warnings_of(const std::vector<PodDelete>& list) {
   return out;
 }
 
-// deletePods and waitForDelete: "" when every pod is gone, else the error.
-std::string delete_pods(Command& c, const DrainOptions& o, std::vector<json::object> pods) {
-  auto deadline = o.timeout.count() > 0 ? std::chrono::steady_clock::now() + o.timeout
-                                        : std::chrono::steady_clock::time_point::max();
+std::chrono::steady_clock::time_point drain_deadline(const DrainOptions& o) {
+  return o.timeout.count() > 0 ? std::chrono::steady_clock::now() + o.timeout : std::chrono::steady_clock::time_point::max();
+}
+
+// waitForDelete: polls the pods once a second until each is gone (404, or another pod by
+// now under its name), printing `pod/NAME <done>` as each goes. "" when all went, else
+// the error (a failed read, or the deadline passing) with `pods` left holding those still
+// there.
+std::string wait_until_gone(Command& c, std::vector<json::object>& pods, std::chrono::steady_clock::time_point deadline,
+                            const char* done) {
   client::Kind kind{"", "v1", "pods", true};
-  for (auto& pod : pods) {
-    json::object options{{"kind", "DeleteOptions"}, {"apiVersion", "v1"}};
-    if (o.grace_period >= 0) options["gracePeriodSeconds"] = o.grace_period;
-    client::HttpRequest request{"DELETE", kind.path(apimachinery::object::namespace_of(pod), apimachinery::object::name_of(pod)),
-                                "application/json", json::serialize(options)};
-    auto response = c.rest->send(request);
-    if (!is_success(response) && response.status != 404) return status_message(response, c.rest->server());
-  }
   while (true) {
     std::vector<json::object> pending;
     for (auto& pod : pods) {
@@ -316,7 +314,7 @@ std::string delete_pods(Command& c, const DrainOptions& o, std::vector<json::obj
         return status_message(response, c.rest->server());
       }
       if (gone) {
-        fmt::print("pod/{} deleted\n", name);
+        fmt::print("pod/{} {}\n", name, done);
         std::fflush(stdout);
       } else {
         pending.push_back(pod);
@@ -330,6 +328,21 @@ std::string delete_pods(Command& c, const DrainOptions& o, std::vector<json::obj
     }
     std::this_thread::sleep_for(std::chrono::seconds(1));
   }
+}
+
+// deletePods: each pod deleted, then waited for; "" when every pod is gone, else the error.
+std::string delete_pods(Command& c, const DrainOptions& o, std::vector<json::object> pods) {
+  auto deadline = drain_deadline(o);
+  client::Kind kind{"", "v1", "pods", true};
+  for (auto& pod : pods) {
+    json::object options{{"kind", "DeleteOptions"}, {"apiVersion", "v1"}};
+    if (o.grace_period >= 0) options["gracePeriodSeconds"] = o.grace_period;
+    client::HttpRequest request{"DELETE", kind.path(apimachinery::object::namespace_of(pod), apimachinery::object::name_of(pod)),
+                                "application/json", json::serialize(options)};
+    auto response = c.rest->send(request);
+    if (!is_success(response) && response.status != 404) return status_message(response, c.rest->server());
+  }
+  return wait_until_gone(c, pods, deadline, "deleted");
 }
 
 // CheckEvictionSupport: the core group's resource list names pods/eviction with a group
@@ -350,8 +363,7 @@ bool eviction_supported(Command& c) {
 // evictPods: each pod evicted (announced first), then waited for until the timeout; one
 // error per pod that failed, as kubectl aggregates them. A pod already gone is done.
 std::vector<std::string> evict_pods(Command& c, const DrainOptions& o, const std::vector<json::object>& pods) {
-  auto deadline = o.timeout.count() > 0 ? std::chrono::steady_clock::now() + o.timeout
-                                        : std::chrono::steady_clock::time_point::max();
+  auto deadline = drain_deadline(o);
   client::Kind kind{"", "v1", "pods", true};
   std::vector<std::string> errors;
   std::vector<json::object> waiting;
@@ -381,33 +393,13 @@ std::vector<std::string> evict_pods(Command& c, const DrainOptions& o, const std
       break;
     }
   }
-  while (!waiting.empty()) {
-    std::vector<json::object> pending;
+  if (waiting.empty()) return errors;
+  // kubectl waits for each evicted pod on its own; a failure is each waiting pod's.
+  if (auto error = wait_until_gone(c, waiting, deadline, "evicted"); !error.empty()) {
     for (auto& pod : waiting) {
-      std::string name = apimachinery::object::name_of(pod);
-      auto response = c.rest->get(kind.path(apimachinery::object::namespace_of(pod), name));
-      bool gone = response.status == 404;
-      if (is_success(response)) {
-        auto now = parse(response.body);
-        gone = now && str(apimachinery::object::metadata_of(*now), "uid") != str(apimachinery::object::metadata_of(pod), "uid");
-      }
-      if (gone) {
-        fmt::print("pod/{} evicted\n", name);
-        std::fflush(stdout);
-      } else {
-        pending.push_back(pod);
-      }
+      errors.push_back(fmt::format("error when waiting for pod \"{}\" in namespace \"{}\" to terminate: {}",
+                                   apimachinery::object::name_of(pod), apimachinery::object::namespace_of(pod), error));
     }
-    waiting = std::move(pending);
-    if (waiting.empty()) break;
-    if (std::chrono::steady_clock::now() + std::chrono::seconds(1) > deadline) {
-      std::this_thread::sleep_until(deadline);
-      for (auto& pod : waiting)
-        errors.push_back(fmt::format("error when waiting for pod \"{}\" in namespace \"{}\" to terminate: context deadline exceeded",
-                                     apimachinery::object::name_of(pod), apimachinery::object::namespace_of(pod)));
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::seconds(1));
   }
   return errors;
 }
