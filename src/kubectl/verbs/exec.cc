@@ -32,12 +32,6 @@ namespace json = boost::json;
 
 namespace {
 
-const json::object& sub(const json::object& o, std::string_view key) {
-  static const json::object empty;
-  auto* v = o.if_contains(key);
-  return v && v->is_object() ? v->get_object() : empty;
-}
-
 std::vector<std::string> names_of(const json::object& pod, const char* field, const char* suffix) {
   std::vector<std::string> out;
   auto* list = sub(pod, "spec").if_contains(field);

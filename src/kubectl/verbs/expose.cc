@@ -6,6 +6,7 @@
 #include "../apply/apply.h"
 #include "../printers/objects.h"
 #include "kscratch/apimachinery/object.h"
+#include "../json_fields.h"
 #include "verbs.h"
 
 #include <boost/json.hpp>
@@ -16,12 +17,6 @@ namespace kscratch::kubectl {
 namespace json = boost::json;
 
 namespace {
-
-const json::object& sub(const json::object& o, std::string_view key) {
-  static const json::object empty;
-  auto* v = o.if_contains(key);
-  return v && v->is_object() ? v->get_object() : empty;
-}
 
 bool all_digits(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); });

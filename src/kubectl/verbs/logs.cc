@@ -25,12 +25,6 @@ namespace json = boost::json;
 
 namespace {
 
-const json::object& sub(const json::object& o, std::string_view key) {
-  static const json::object empty;
-  auto* v = o.if_contains(key);
-  return v && v->is_object() ? v->get_object() : empty;
-}
-
 std::optional<json::object> parse(const std::string& body) {
   boost::system::error_code ec;
   auto v = json::parse(body, ec);
