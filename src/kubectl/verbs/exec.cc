@@ -7,6 +7,7 @@
 // Other TYPE/NAME forms and -f go to another kubectl.
 
 #include "../json_fields.h"
+#include "../pods.h"
 #include "../websocket.h"
 #include "kscratch/apimachinery/object.h"
 #include "verbs.h"
@@ -32,15 +33,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::vector<std::string> names_of(const json::object& pod, const char* field, const char* suffix) {
-  std::vector<std::string> out;
-  auto* list = sub(pod, "spec").if_contains(field);
-  if (list && list->is_array())
-    for (auto& c : list->get_array())
-      if (c.is_object()) out.push_back(str(c.get_object(), "name") + suffix);
-  return out;
-}
-
 // The pod's name in `exec POD` and `exec pod/NAME`; nothing for other kinds.
 std::optional<std::string> pod_name_of(const std::string& word) {
   auto slash = word.find('/');
@@ -50,44 +42,6 @@ std::optional<std::string> pod_name_of(const std::string& word) {
       type == "pod.v1" || type == "po.v1")
     return word.substr(slash + 1);
   return std::nullopt;
-}
-
-// A label selector's string form: a map (Service, ReplicationController) or a
-// LabelSelector's matchLabels and matchExpressions.
-std::string selector_of(const json::object& selector, bool plain_map) {
-  std::vector<std::string> parts;
-  const json::object& labels = plain_map ? selector : sub(selector, "matchLabels");
-  for (auto& [k, v] : labels)
-    if (v.is_string()) parts.push_back(std::string(k) + "=" + std::string(v.get_string()));
-  if (!plain_map)
-    if (auto* expressions = selector.if_contains("matchExpressions"); expressions && expressions->is_array())
-      for (auto& e : expressions->get_array()) {
-        if (!e.is_object()) continue;
-        std::string key = str(e.get_object(), "key"), op = str(e.get_object(), "operator"), values;
-        if (auto* vs = e.get_object().if_contains("values"); vs && vs->is_array()) {
-          std::vector<std::string> sorted;
-          for (auto& v : vs->get_array())
-            if (v.is_string()) sorted.emplace_back(v.get_string());
-          std::sort(sorted.begin(), sorted.end());
-          for (auto& v : sorted) values += (values.empty() ? "" : ",") + v;
-        }
-        if (op == "In") parts.push_back(key + " in (" + values + ")");
-        else if (op == "NotIn") parts.push_back(key + " notin (" + values + ")");
-        else if (op == "Exists") parts.push_back(key);
-        else if (op == "DoesNotExist") parts.push_back("!" + key);
-      }
-  std::sort(parts.begin(), parts.end());
-  std::string out;
-  for (auto& p : parts) out += (out.empty() ? "" : ",") + p;
-  return out;
-}
-
-bool ready(const json::object& pod) {
-  auto* conditions = sub(pod, "status").if_contains("conditions");
-  if (!conditions || !conditions->is_array()) return false;
-  for (auto& c : conditions->get_array())
-    if (c.is_object() && str(c.get_object(), "type") == "Ready") return str(c.get_object(), "status") == "True";
-  return false;
 }
 
 int phase_rank(const std::string& phase) {
@@ -102,7 +56,7 @@ bool more_active(const json::object& a, const json::object& b) {
   if (na != nb) return na;
   int pa = phase_rank(str(sub(a, "status"), "phase")), pb = phase_rank(str(sub(b, "status"), "phase"));
   if (pa != pb) return pa > pb;
-  bool ra = ready(a), rb = ready(b);
+  bool ra = pod_ready(a), rb = pod_ready(b);
   if (ra != rb) return ra;
   return str(apimachinery::object::metadata_of(a), "creationTimestamp") <
          str(apimachinery::object::metadata_of(b), "creationTimestamp");
@@ -250,10 +204,10 @@ int run_exec(Command& c) {
     std::string selector;
     static const std::vector<std::string> with_label_selector{"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job"};
     if (t.resource.kind == "Service" || t.resource.kind == "ReplicationController") {
-      selector = selector_of(sub(spec, "selector"), true);
+      selector = set_selector(sub(spec, "selector"));
     } else if (std::find(with_label_selector.begin(), with_label_selector.end(), t.resource.kind) !=
                with_label_selector.end()) {
-      selector = selector_of(sub(spec, "selector"), false);
+      selector = label_selector(sub(spec, "selector"));
     } else if (t.resource.kind == "Pod") {
       pod = std::move(obj);
     } else {
@@ -289,7 +243,7 @@ int run_exec(Command& c) {
     return fail("cannot exec into a container in a completed pod; current phase is " + phase);
   std::string container = c.args.get("container");
   if (container.empty()) {
-    auto containers = names_of(pod, "containers", "");
+    auto containers = container_names(pod, "containers", "");
     if (containers.empty())
       return fail(fmt::format("pod {}/{} does not have any containers", ns, name));
     std::string annotated = str(sub(apimachinery::object::metadata_of(pod), "annotations"),
@@ -298,8 +252,8 @@ int run_exec(Command& c) {
       container = annotated;
     } else {
       container = containers.front();
-      auto ephemeral = names_of(pod, "ephemeralContainers", " (ephem)");
-      auto init = names_of(pod, "initContainers", " (init)");
+      auto ephemeral = container_names(pod, "ephemeralContainers", " (ephem)");
+      auto init = container_names(pod, "initContainers", " (init)");
       if (!quiet && (containers.size() > 1 || !init.empty() || !ephemeral.empty())) {
         std::string all;
         for (auto* list : {&containers, &ephemeral, &init})

@@ -7,6 +7,7 @@
 // -f streams the logs as they come, several at once (at most --max-log-requests).
 
 #include "../json_fields.h"
+#include "../pods.h"
 #include "kscratch/apimachinery/object.h"
 #include "verbs.h"
 #include "wait_duration.h"
@@ -32,26 +33,6 @@ std::optional<json::object> parse(const std::string& body) {
   return std::move(v.get_object());
 }
 
-std::vector<std::string> container_names(const json::object& pod, const char* field) {
-  std::vector<std::string> out;
-  auto* list = sub(pod, "spec").if_contains(field);
-  if (list && list->is_array())
-    for (auto& c : list->get_array())
-      if (c.is_object()) out.push_back(str(c.get_object(), "name"));
-  return out;
-}
-
-// A label selector's string form from matchLabels (and a Service's plain map).
-std::string selector_of(const json::object& labels) {
-  std::vector<std::string> parts;
-  for (auto& [k, v] : labels)
-    if (v.is_string()) parts.push_back(std::string(k) + "=" + std::string(v.get_string()));
-  std::sort(parts.begin(), parts.end());
-  std::string s;
-  for (auto& p : parts) s += (s.empty() ? "" : ",") + p;
-  return s;
-}
-
 // podutils.ByLogging: assigned pods first, then by phase (Running, Unknown, Pending), ready
 // ones first, more restarts first, newer first.
 int phase_rank(const std::string& phase) {
@@ -61,20 +42,12 @@ int phase_rank(const std::string& phase) {
   return 3;
 }
 
-bool ready(const json::object& pod) {
-  auto* conditions = sub(pod, "status").if_contains("conditions");
-  if (!conditions || !conditions->is_array()) return false;
-  for (auto& c : conditions->get_array())
-    if (c.is_object() && str(c.get_object(), "type") == "Ready") return str(c.get_object(), "status") == "True";
-  return false;
-}
-
 bool by_logging(const json::object& a, const json::object& b) {
   bool na = !str(sub(a, "spec"), "nodeName").empty(), nb = !str(sub(b, "spec"), "nodeName").empty();
   if (na != nb) return na;
   int pa = phase_rank(str(sub(a, "status"), "phase")), pb = phase_rank(str(sub(b, "status"), "phase"));
   if (pa != pb) return pa < pb;
-  bool ra = ready(a), rb = ready(b);
+  bool ra = pod_ready(a), rb = pod_ready(b);
   if (ra != rb) return ra;
   return str(apimachinery::object::metadata_of(a), "creationTimestamp") >
          str(apimachinery::object::metadata_of(b), "creationTimestamp");
@@ -183,9 +156,9 @@ int run_logs(Command& c) {
       std::string pod_selector;
       auto& spec = sub(*obj, "spec");
       if (t.resource.kind == "Service" || t.resource.kind == "ReplicationController") {
-        pod_selector = selector_of(sub(spec, "selector"));
+        pod_selector = set_selector(sub(spec, "selector"));
       } else if (spec.contains("selector") && spec.at("selector").is_object()) {
-        pod_selector = selector_of(sub(sub(spec, "selector"), "matchLabels"));
+        pod_selector = set_selector(sub(sub(spec, "selector"), "matchLabels"));
       } else {
         return fail(fmt::format("cannot get the logs from *{}.{}: selector for *{}.{} not implemented", t.resource.version,
                                 t.resource.kind, t.resource.version, t.resource.kind));
