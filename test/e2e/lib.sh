@@ -73,3 +73,21 @@ start_server_for_kubectl() {
   mkdir -p "$HOME"
   for _ in $(seq 50); do kubectl get --raw /readyz >/dev/null 2>&1 && break; sleep 0.1; done
 }
+
+# driver_node DRIVER NAME PORT LOG CONTAINER: the kubelet server driver (the real kubelet
+# HTTPS server with a fake runtime that runs commands on the host; test/e2e/kubelet) on
+# PORT, serving CONTAINER ("ns/pod/container") with LOG as its CRI log file, and a Node
+# NAME whose status points at it as a kubelet publishes it. The driver's own output goes
+# to $WORK/NAME-driver.log.
+driver_node() {
+  local driver=$1 name=$2 port=$3 log=$4 container=$5
+  "$driver" "$port" "$WORK/$name-pki" "$WORK/data/server/tls/server-ca.crt" "$log" "$container" \
+    >"$WORK/$name-driver.log" 2>&1 &
+  PIDS+=($!)
+  wait_for_log "$WORK/$name-driver.log" 'serving HTTPS'
+  printf 'apiVersion: v1\nkind: Node\nmetadata:\n  name: %s\n' "$name" >"$WORK/$name.yaml"
+  expect_exit 0 kubectl create -f "$WORK/$name.yaml"
+  expect_exit 0 kubectl patch node "$name" --subresource=status --type=merge -p "{\"status\":{
+    \"addresses\":[{\"type\":\"Hostname\",\"address\":\"$name\"},{\"type\":\"InternalIP\",\"address\":\"127.0.0.1\"}],
+    \"daemonEndpoints\":{\"kubeletEndpoint\":{\"Port\":$port}}}}"
+}

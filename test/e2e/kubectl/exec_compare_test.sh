@@ -22,17 +22,8 @@ fail() {
 }
 
 node() {  # node NAME PORT CONTAINER: a driver serving one container and a Node pointing at it
-  local name=$1 port=$2 container=$3
-  : >"$WORK/$name.log"
-  "$DRIVER" "$port" "$WORK/$name-pki" "$WORK/data/server/tls/server-ca.crt" "$WORK/$name.log" "$container" \
-    >"$WORK/$name-driver.log" 2>&1 &
-  PIDS+=($!)
-  wait_for_log "$WORK/$name-driver.log" 'serving HTTPS'
-  printf 'apiVersion: v1\nkind: Node\nmetadata:\n  name: %s\n' "$name" >"$WORK/$name.yaml"
-  expect_exit 0 "$REAL" create -f "$WORK/$name.yaml"
-  expect_exit 0 "$REAL" patch node "$name" --subresource=status --type=merge -p "{\"status\":{
-    \"addresses\":[{\"type\":\"Hostname\",\"address\":\"$name\"},{\"type\":\"InternalIP\",\"address\":\"127.0.0.1\"}],
-    \"daemonEndpoints\":{\"kubeletEndpoint\":{\"Port\":$port}}}}"
+  : >"$WORK/$1.log"
+  driver_node "$DRIVER" "$1" "$2" "$WORK/$1.log" "$3"
 }
 # Free ports of their own (other tests pick theirs near PORT).
 node exec-node-1 "$(images_pick_port $((17100 + RANDOM % 400)))" default/web/app

@@ -139,15 +139,7 @@ start_kubelet() {
     echo "$(ts) stderr F two"
     for i in $(seq 3 14); do echo "$(ts) stdout F $pod line $i"; done
   } >"$log"
-  mkdir -p "$WORK/kubelet-pki-$n"
-  "$DRIVER" "$port" "$WORK/kubelet-pki-$n" "$WORK/data/server/tls/server-ca.crt" "$log" "default/$pod/app" \
-    >"$WORK/driver-$n.log" 2>&1 &
-  PIDS+=($!)
-  wait_for_log "$WORK/driver-$n.log" 'serving HTTPS'
-  printf 'apiVersion: v1\nkind: Node\nmetadata:\n  name: logs-%s\n' "$n" | kubectl create -f - >/dev/null
-  kubectl patch node "logs-$n" --subresource=status --type=merge -p "{\"status\":{
-    \"addresses\":[{\"type\":\"Hostname\",\"address\":\"logs-$n\"},{\"type\":\"InternalIP\",\"address\":\"127.0.0.1\"}],
-    \"daemonEndpoints\":{\"kubeletEndpoint\":{\"Port\":$port}}}}" >/dev/null
+  driver_node "$DRIVER" "logs-$n" "$port" "$log" "default/$pod/app" >/dev/null
   cat <<YAML | kubectl apply -f - >/dev/null
 apiVersion: v1
 kind: Pod

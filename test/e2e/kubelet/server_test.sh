@@ -19,22 +19,8 @@ ts() { date -u +%Y-%m-%dT%H:%M:%S.%NZ; }
 echo "$(ts) stdout F line one" >"$LOG"
 echo "$(ts) stderr P line " >>"$LOG"
 echo "$(ts) stderr F two" >>"$LOG"
-"$DRIVER" $KUBELET_PORT "$WORK/kubelet-pki" "$WORK/data/server/tls/server-ca.crt" "$LOG" default/web/app \
-  >"$WORK/driver.log" 2>&1 &
-PIDS+=($!)
-wait_for_log "$WORK/driver.log" 'serving HTTPS'
-
 # A node whose status points at the driver, as a kubelet publishes it.
-cat >"$WORK/node.yaml" <<YAML
-apiVersion: v1
-kind: Node
-metadata:
-  name: logs-node
-YAML
-expect_exit 0 kubectl create -f "$WORK/node.yaml"
-expect_exit 0 kubectl patch node logs-node --subresource=status --type=merge -p "{\"status\":{
-  \"addresses\":[{\"type\":\"Hostname\",\"address\":\"logs-node\"},{\"type\":\"InternalIP\",\"address\":\"127.0.0.1\"}],
-  \"daemonEndpoints\":{\"kubeletEndpoint\":{\"Port\":$KUBELET_PORT}}}}"
+driver_node "$DRIVER" logs-node $KUBELET_PORT "$LOG" default/web/app
 
 cat >"$WORK/pods.yaml" <<YAML
 apiVersion: v1
