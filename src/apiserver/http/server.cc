@@ -1,5 +1,14 @@
 // The only translation unit of the apiserver that includes Beast and Asio's SSL: it is
 // the slowest file to compile, so everything else stays out of it.
+//
+// Two threads meet here. The server's own I/O thread accepts connections and does what
+// every request costs before and after its handler: the kernel's receive and send paths,
+// TLS, and Beast's parser and serializer (about half of the loop thread's time when both
+// ran there, under `scripts/bench-api.sh`). Each parsed request is handed to the loop,
+// where the handler runs exactly as before; a plain response comes back whole and is
+// written by the I/O thread. A streamed response (watch, logs, exec) hops to the I/O
+// thread for each write or read. Nothing the REST code touches runs on the I/O thread,
+// so it stays single-threaded.
 
 #include "server.h"
 
@@ -10,8 +19,10 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -20,9 +31,13 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <openssl/x509.h>
+#include <pthread.h>
 
 #include <array>
-#include <list>
+#include <atomic>
+#include <optional>
+#include <thread>
+#include <unordered_set>
 
 namespace kscratch::apiserver::http {
 
@@ -67,109 +82,215 @@ std::optional<Identity> client_identity(SSL* ssl) {
   return out;
 }
 
-class BeastResponder : public Responder {
- public:
-  BeastResponder(TlsStream& stream, unsigned version, bool keep_alive, std::chrono::seconds timeout,
-                 beast::flat_buffer* buffer = nullptr)
-      : stream_(stream), version_(version), keep_alive_(keep_alive), timeout_(timeout), buffer_(buffer) {}
+// One connection. The TLS stream, its read buffer and the flags above the line belong to
+// the I/O thread. The request and what the handler makes of it are handed to the loop
+// with each request and back when the handler returns (the handoffs order the accesses).
+struct Conn {
+  Conn(tcp::socket socket, ssl::context& tls, asio::any_io_executor loop_executor)
+      : stream(std::move(socket), tls),
+        loop(std::move(loop_executor)),
+        handler_done(stream.get_executor()),
+        watcher_done(stream.get_executor()),
+        gone_timer(loop) {}
 
-  bool can_upgrade() const override { return buffer_ != nullptr; }
+  TlsStream stream;
+  beast::flat_buffer buffer;
+  asio::any_io_executor loop;
+  asio::steady_timer handler_done;  // cancelled when the loop has finished the request
+  asio::steady_timer watcher_done;  // cancelled when the close watcher of a stream ends
+  bool in_handler = false;
+  bool watching = false;
+  // ---
+  std::optional<Identity> cert_identity;
+  Request request;
+  unsigned version = 11;
+  bool keep_alive = true;
+  std::optional<Response> response;  // a plain response, written once the handler returns
+  bool streamed = false;             // a stream or an upgrade began: no reuse
+  bool failed = false;               // a stream's write failed or was abandoned
+  asio::cancellation_signal cancel;  // emitted on the loop when the server stops
+  // The loop's alone: closed() waits on the timer until the I/O thread sees the client go.
+  asio::steady_timer gone_timer;
+  bool gone = false;
+};
 
-  asio::awaitable<bool> write_raw(std::string bytes) override {
-    if (failed_ || !buffer_) co_return false;
-    sent_ = true;
-    keep_alive_ = false;
-    beast::get_lowest_layer(stream_).expires_after(timeout_);
-    auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(bytes), kTuple);
-    failed_ = failed_ || ec;
-    co_return !failed_;
+// One write or read of a stream, done on the I/O thread on the loop's behalf; the loop
+// waits on the timer, which the result cancels.
+struct NetCall {
+  explicit NetCall(const asio::any_io_executor& loop) : timer(loop) {}
+  asio::steady_timer timer;
+  bool done = false;
+  bool ok = false;
+  std::string data;
+};
+
+enum class NetOp { stream_header, chunk, last_chunk, raw_write, raw_read };
+
+asio::awaitable<bool> write_response(TlsStream& stream, Response& r, unsigned version, bool keep_alive,
+                                     std::chrono::seconds timeout) {
+  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
+  res.set(bhttp::field::content_type, r.content_type);
+  res.set(bhttp::field::cache_control, "no-cache, private");
+  for (auto& [name, value] : r.headers) res.insert(name, value);
+  res.keep_alive(keep_alive);
+  res.body() = std::move(r.body);
+  res.prepare_payload();
+  beast::get_lowest_layer(stream).expires_after(timeout);
+  auto [ec, n] = co_await bhttp::async_write(stream, res, kTuple);
+  co_return !ec;
+}
+
+// Reads (and drops) until the client goes: a streamed response ends the connection, so
+// the client sends nothing more on it, and a read that completes means it has gone.
+asio::awaitable<void> watch_close(std::shared_ptr<Conn> c) {
+  c->watching = true;
+  c->watcher_done.expires_at(std::chrono::steady_clock::time_point::max());
+  // An idle watch is not a stalled client: no read deadline (the writes set their own).
+  beast::get_lowest_layer(c->stream).expires_never();
+  std::array<char, 512> sink;
+  for (;;) {
+    auto [ec, n] = co_await c->stream.async_read_some(asio::buffer(sink), kTuple);
+    if (ec) break;
   }
+  c->watching = false;
+  c->watcher_done.cancel();
+  asio::post(c->loop, [c] {
+    c->gone = true;
+    c->gone_timer.cancel();
+  });
+}
 
-  asio::awaitable<std::string> read_raw() override {
-    if (!buffer_) co_return std::string();
-    // Bytes the request parser read past the request come first.
-    if (buffer_->size() > 0) {
-      std::string early = beast::buffers_to_string(buffer_->data());
-      buffer_->consume(buffer_->size());
-      co_return early;
-    }
+// `bytes` is the chunk or raw data to write; for the stream header, its content type.
+asio::awaitable<void> run_net_op(std::shared_ptr<Conn> c, std::shared_ptr<NetCall> call, NetOp op,
+                                 std::string bytes, int status, std::chrono::seconds timeout) {
+  auto& stream = c->stream;
+  auto& lowest = beast::get_lowest_layer(stream);
+  bool ok = false;
+  std::string data;
+  if (op == NetOp::stream_header) {
+    bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(status), c->version};
+    res.set(bhttp::field::content_type, bytes);
+    res.set(bhttp::field::cache_control, "no-cache, private");
+    res.chunked(true);
+    res.keep_alive(false);
+    bhttp::response_serializer<bhttp::empty_body> sr{res};
+    lowest.expires_after(timeout);
+    auto [ec, n] = co_await bhttp::async_write_header(stream, sr, kTuple);
+    ok = !ec;
+    if (ok) asio::co_spawn(stream.get_executor(), watch_close(c), asio::detached);
+  } else if (op == NetOp::chunk) {
+    lowest.expires_after(timeout);
+    auto [ec, n] = co_await asio::async_write(stream, bhttp::make_chunk(asio::buffer(bytes)), kTuple);
+    ok = !ec;
+  } else if (op == NetOp::last_chunk) {
+    lowest.expires_after(timeout);
+    auto [ec, n] = co_await asio::async_write(stream, bhttp::make_chunk_last(), kTuple);
+    ok = !ec;
+  } else if (op == NetOp::raw_write) {
+    lowest.expires_after(timeout);
+    auto [ec, n] = co_await asio::async_write(stream, asio::buffer(bytes), kTuple);
+    ok = !ec;
+  } else if (c->buffer.size() > 0) {
+    // raw_read: bytes the request parser read past the request come first.
+    data = beast::buffers_to_string(c->buffer.data());
+    c->buffer.consume(c->buffer.size());
+    ok = true;
+  } else {
     // An upgraded connection may idle for hours (an interactive shell): no read deadline.
-    beast::get_lowest_layer(stream_).expires_never();
-    std::string data(16 * 1024, '\0');
-    auto [ec, n] = co_await stream_.async_read_some(asio::buffer(data), kTuple);
+    lowest.expires_never();
+    data.assign(16 * 1024, '\0');
+    auto [ec, n] = co_await stream.async_read_some(asio::buffer(data), kTuple);
     data.resize(ec ? 0 : n);
-    co_return data;
+    ok = !ec;
   }
+  asio::post(c->loop, [call, ok, data = std::move(data)]() mutable {
+    call->done = true;
+    call->ok = ok;
+    call->data = std::move(data);
+    call->timer.cancel();
+  });
+}
+
+// The handler's view of the connection, on the loop.
+class LoopResponder : public Responder {
+ public:
+  LoopResponder(std::shared_ptr<Conn> c, asio::any_io_executor net, std::chrono::seconds timeout)
+      : c_(std::move(c)), net_(std::move(net)), timeout_(timeout) {}
+
+  bool can_upgrade() const override { return true; }
 
   asio::awaitable<void> send(const Response& r) override {
-    bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version_};
-    res.set(bhttp::field::content_type, r.content_type);
-    res.set(bhttp::field::cache_control, "no-cache, private");
-    for (auto& [name, value] : r.headers) res.insert(name, value);
-    res.keep_alive(keep_alive_);
-    res.body() = r.body;
-    res.prepare_payload();
-    beast::get_lowest_layer(stream_).expires_after(timeout_);
-    auto [ec, n] = co_await bhttp::async_write(stream_, res, kTuple);
+    c_->response = r;
     sent_ = true;
-    if (ec) failed_ = true;
+    co_return;
   }
 
   asio::awaitable<bool> start_stream(int status, std::string content_type) override {
-    // A streamed response ends the connection: the client sends nothing more on it, so
-    // a read that completes means it has gone (closed() watches for that).
-    keep_alive_ = false;
-    bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(status), version_};
-    res.set(bhttp::field::content_type, content_type);
-    res.set(bhttp::field::cache_control, "no-cache, private");
-    res.chunked(true);
-    res.keep_alive(keep_alive_);
-    bhttp::response_serializer<bhttp::empty_body> sr{res};
-    beast::get_lowest_layer(stream_).expires_after(timeout_);
-    auto [ec, n] = co_await bhttp::async_write_header(stream_, sr, kTuple);
-    sent_ = true;
-    failed_ = failed_ || ec;
-    co_return !failed_;
+    begin_stream();
+    co_return co_await call(NetOp::stream_header, std::move(content_type), status);
   }
 
   asio::awaitable<bool> write(std::string chunk) override {
-    if (failed_) co_return false;
-    beast::get_lowest_layer(stream_).expires_after(timeout_);
-    auto [ec, n] = co_await asio::async_write(stream_, bhttp::make_chunk(asio::buffer(chunk)), kTuple);
-    failed_ = failed_ || ec;
-    co_return !failed_;
+    if (c_->failed) co_return false;
+    co_return co_await call(NetOp::chunk, std::move(chunk));
   }
 
   asio::awaitable<void> finish() override {
-    if (failed_) co_return;
-    beast::get_lowest_layer(stream_).expires_after(timeout_);
-    auto [ec, n] = co_await asio::async_write(stream_, bhttp::make_chunk_last(), kTuple);
-    failed_ = failed_ || ec;
+    if (c_->failed) co_return;
+    std::string none;
+    co_await call(NetOp::last_chunk, std::move(none));
   }
 
   asio::awaitable<void> closed() override {
-    // An idle watch is not a stalled client: this read waits without a deadline (the
-    // writes set their own).
-    beast::get_lowest_layer(stream_).expires_never();
-    std::array<char, 512> sink;
-    for (;;) {
-      auto [ec, n] = co_await stream_.async_read_some(asio::buffer(sink), kTuple);
-      if (ec) co_return;
-    }
+    if (c_->gone) co_return;
+    c_->gone_timer.expires_at(std::chrono::steady_clock::time_point::max());
+    co_await c_->gone_timer.async_wait(kTuple);
+  }
+
+  asio::awaitable<bool> write_raw(std::string bytes) override {
+    begin_stream();
+    if (c_->failed) co_return false;
+    co_return co_await call(NetOp::raw_write, std::move(bytes));
+  }
+
+  asio::awaitable<std::string> read_raw() override {
+    std::string data;
+    std::string none;
+    co_await call(NetOp::raw_read, std::move(none), 0, &data);
+    co_return data;
   }
 
   bool sent() const { return sent_; }
-  bool failed() const { return failed_; }
-  bool keep_alive() const { return keep_alive_; }
 
  private:
-  TlsStream& stream_;
-  unsigned version_;
-  bool keep_alive_;
+  void begin_stream() {
+    sent_ = true;
+    c_->streamed = true;
+    c_->keep_alive = false;
+  }
+
+  asio::awaitable<bool> call(NetOp op, std::string bytes, int status = 0, std::string* out = nullptr) {
+    auto pending = std::make_shared<NetCall>(c_->loop);
+    pending->timer.expires_at(std::chrono::steady_clock::time_point::max());
+    asio::co_spawn(net_, run_net_op(c_, pending, op, std::move(bytes), status, timeout_), asio::detached);
+    co_await pending->timer.async_wait(kTuple);
+    if (!pending->done) {
+      // The caller stopped waiting (another branch of a `||` won, or the server stops):
+      // the stream is no longer in a known state, so the connection ends.
+      c_->failed = true;
+      auto c = c_;
+      asio::post(net_, [c] { beast::get_lowest_layer(c->stream).cancel(); });
+      co_return false;
+    }
+    if (!pending->ok && op != NetOp::raw_read) c_->failed = true;
+    if (out) *out = std::move(pending->data);
+    co_return pending->ok;
+  }
+
+  std::shared_ptr<Conn> c_;
+  asio::any_io_executor net_;
   std::chrono::seconds timeout_;
   bool sent_ = false;
-  bool failed_ = false;
-  beast::flat_buffer* buffer_;
 };
 
 Request to_request(bhttp::request<bhttp::string_body>& msg) {
@@ -191,18 +312,27 @@ Request to_request(bhttp::request<bhttp::string_body>& msg) {
 }  // namespace
 
 struct Server::Impl {
-  asio::io_context& io;
+  asio::io_context& io;  // the loop: handlers run here
   ServerOptions options;
   Handler& handler;
   Authenticator authenticate;
   ssl::context tls{ssl::context::tls_server};
-  tcp::acceptor acceptor;
+  // The I/O thread's own context; declared after the TLS context its streams use and
+  // before the acceptor that uses it.
+  asio::io_context net_io{1};
+  asio::executor_work_guard<asio::io_context::executor_type> net_work{net_io.get_executor()};
+  std::thread net_thread;
+  tcp::acceptor acceptor{net_io};
   std::uint16_t port = 0;
-  std::list<asio::cancellation_signal> sessions;
-  std::size_t active = 0;
+  std::atomic<bool> stopping{false};
+  std::atomic<std::size_t> active{0};        // connections open
+  std::unordered_set<Conn*> net_conns;       // the I/O thread's
+  std::unordered_set<Conn*> in_flight;       // the loop's: requests in their handler
 
   Impl(asio::io_context& i, ServerOptions o, Handler& h, Authenticator a)
-      : io(i), options(std::move(o)), handler(h), authenticate(std::move(a)), acceptor(i) {}
+      : io(i), options(std::move(o)), handler(h), authenticate(std::move(a)) {}
+
+  ~Impl() { stop_net_thread(); }
 
   void setup_tls() {
     tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
@@ -217,32 +347,77 @@ struct Server::Impl {
     }
   }
 
-  asio::awaitable<void> session(tcp::socket socket) {
-    ++active;
+  // On the loop: binds (throwing on failure, before any thread starts), then serves from
+  // the I/O thread.
+  void start() {
+    setup_tls();
+    tcp::endpoint endpoint(asio::ip::make_address(options.bind_address), options.port);
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    acceptor.bind(endpoint);
+    acceptor.listen(asio::socket_base::max_listen_connections);
+    port = acceptor.local_endpoint().port();
+    log::info(kLog, "serving HTTPS on {}:{}", options.bind_address, port);
+    asio::co_spawn(net_io, accept_loop(), asio::detached);
+    net_thread = std::thread([this] {
+      pthread_setname_np(pthread_self(), "apiserver-net");
+      net_io.run();
+    });
+  }
+
+  void stop_net_thread() {
+    net_work.reset();
+    net_io.stop();
+    if (net_thread.joinable()) net_thread.join();
+  }
+
+  // I/O thread.
+  asio::awaitable<void> accept_loop() {
+    for (;;) {
+      auto [ec, socket] = co_await acceptor.async_accept(kTuple);
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) break;
+      if (ec) {
+        log::warn(kLog, "accept failed: {}", ec.message());
+        continue;
+      }
+      // Responses go out whole: without this, a large reply waits for delayed ACKs.
+      boost::system::error_code opt_ec;
+      socket.set_option(tcp::no_delay(true), opt_ec);
+      auto c = std::make_shared<Conn>(std::move(socket), tls, io.get_executor());
+      net_conns.insert(c.get());
+      ++active;
+      asio::co_spawn(net_io, session(c), asio::detached);
+    }
+  }
+
+  // I/O thread: one connection, request after request.
+  asio::awaitable<void> session(std::shared_ptr<Conn> c) {
     struct Leave {
-      std::size_t& n;
-      ~Leave() { --n; }
-    } leave{active};
-    TlsStream stream(std::move(socket), tls);
+      Impl& impl;
+      Conn* c;
+      ~Leave() {
+        impl.net_conns.erase(c);
+        --impl.active;
+      }
+    } leave{*this, c.get()};
+    auto& stream = c->stream;
     beast::get_lowest_layer(stream).expires_after(options.io_timeout);
     auto [hs] = co_await stream.async_handshake(ssl::stream_base::server, kTuple);
     if (hs) {
       log::debug(kLog, "TLS handshake failed: {}", hs.message());
       co_return;
     }
-    auto cert_identity = client_identity(stream.native_handle());
-    beast::flat_buffer buffer;
-    for (;;) {
+    c->cert_identity = client_identity(stream.native_handle());
+    while (!stopping) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.body_limit(options.max_body_bytes);
       parser.header_limit(64 * 1024);
       beast::get_lowest_layer(stream).expires_after(options.idle_timeout);
-      auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+      auto [ec, n] = co_await bhttp::async_read(stream, c->buffer, parser, kTuple);
       if (ec == bhttp::error::body_limit) {
-        BeastResponder r(stream, 11, false, options.io_timeout);
         Response too_large{413, "application/json",
                            status_json(413, "RequestEntityTooLarge", "the request body is larger than 3 MiB"), {}};
-        co_await r.send(too_large);
+        co_await write_response(stream, too_large, 11, false, options.io_timeout);
         // Read (and drop) what the client is still sending, within bounds, so that it
         // sees the 413 instead of a connection reset.
         co_await drain(stream, 64 * 1024 * 1024);
@@ -253,46 +428,38 @@ struct Server::Impl {
         break;
       }
       if (ec) {
-        BeastResponder r(stream, 11, false, options.io_timeout);
         Response malformed{400, "application/json", status_json(400, "BadRequest", "malformed HTTP request"), {}};
-        co_await r.send(malformed);
+        co_await write_response(stream, malformed, 11, false, options.io_timeout);
         break;
       }
       auto& msg = parser.get();
-      bool keep_alive = msg.keep_alive();
-      unsigned version = msg.version();
-      Request req = to_request(msg);
-      BeastResponder responder(stream, version, keep_alive, options.io_timeout, &buffer);
+      c->keep_alive = msg.keep_alive();
+      c->version = msg.version();
+      c->request = to_request(msg);
+      c->response.reset();
 
-      std::string token;
-      auto authz = req.header("authorization");
-      if (authz.rfind("Bearer ", 0) == 0) token = authz.substr(7);
-      Identity id;
-      // Agents fetch the CA before they can trust the server (k3s's /cacerts); they check
-      // it against the hash in their join token.
-      bool anonymous = req.method == "GET" && req.path == "/cacerts";
-      if (anonymous) id = Identity{"system:anonymous", {"system:unauthenticated"}};
-      if (!anonymous && !authenticate(token, cert_identity ? &*cert_identity : nullptr, id)) {
-        Response unauthorized{401, "application/json", status_json(401, "Unauthorized", "Unauthorized"), {}};
-        co_await responder.send(unauthorized);
-      } else {
-        req.user = std::move(id.user);
-        req.groups = std::move(id.groups);
-        try {
-          co_await handler.handle(req, responder);
-        } catch (const boost::system::system_error& e) {
-          if (e.code() == asio::error::operation_aborted) throw;
-          log::error(kLog, "{} {}: {}", req.method, req.path, e.what());
-        } catch (const std::exception& e) {
-          log::error(kLog, "{} {}: {}", req.method, req.path, e.what());
-        }
-        if (!responder.sent()) {
-          Response failed{500, "application/json",
-                          status_json(500, "InternalError", "internal error (see the server log)"), {}};
-          co_await responder.send(failed);
-        }
-      }
-      if (responder.failed() || !responder.keep_alive()) break;
+      // To the loop and back. The wait is not cancellable: the handler always ends
+      // (the server's stop cancels it on the loop), and its completion comes here.
+      c->in_handler = true;
+      c->handler_done.expires_at(std::chrono::steady_clock::time_point::max());
+      auto net = net_io.get_executor();
+      asio::co_spawn(io, run_request(c),
+                     asio::bind_cancellation_slot(c->cancel.slot(), [c, net](std::exception_ptr) {
+                       asio::post(net, [c] { c->handler_done.cancel(); });
+                     }));
+      co_await c->handler_done.async_wait(kTuple);
+      c->in_handler = false;
+
+      // Streamed, or the handler ended without a response (cancelled): the connection ends.
+      if (!c->response) break;
+      bool keep_alive = c->keep_alive && !stopping;
+      bool written = co_await write_response(stream, *c->response, c->version, keep_alive, options.io_timeout);
+      c->response.reset();
+      if (!written || !keep_alive) break;
+    }
+    if (c->watching) {
+      beast::get_lowest_layer(stream).cancel();
+      co_await c->watcher_done.async_wait(kTuple);
     }
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
     co_await stream.async_shutdown(kTuple);
@@ -309,42 +476,65 @@ struct Server::Impl {
     }
   }
 
-  asio::awaitable<void> serve() {
-    setup_tls();
-    tcp::endpoint endpoint(asio::ip::make_address(options.bind_address), options.port);
-    acceptor.open(endpoint.protocol());
-    acceptor.set_option(asio::socket_base::reuse_address(true));
-    acceptor.bind(endpoint);
-    acceptor.listen(asio::socket_base::max_listen_connections);
-    port = acceptor.local_endpoint().port();
-    log::info(kLog, "serving HTTPS on {}:{}", options.bind_address, port);
-    for (;;) {
-      auto [ec, socket] = co_await acceptor.async_accept(kTuple);
-      if (ec == asio::error::operation_aborted) break;
-      if (ec) {
-        log::warn(kLog, "accept failed: {}", ec.message());
-        continue;
-      }
-      // Responses go out whole: without this, a large reply waits for delayed ACKs.
-      boost::system::error_code opt_ec;
-      socket.set_option(tcp::no_delay(true), opt_ec);
-      auto& signal = sessions.emplace_back();
-      auto it = std::prev(sessions.end());
-      asio::co_spawn(io, session(std::move(socket)),
-                     asio::bind_cancellation_slot(signal.slot(), [this, it](std::exception_ptr) { sessions.erase(it); }));
+  // The loop: authentication, then the handler.
+  asio::awaitable<void> run_request(std::shared_ptr<Conn> c) {
+    in_flight.insert(c.get());
+    struct Leave {
+      std::unordered_set<Conn*>& set;
+      Conn* c;
+      ~Leave() { set.erase(c); }
+    } leave{in_flight, c.get()};
+    Request& req = c->request;
+    std::string token;
+    auto authz = req.header("authorization");
+    if (authz.rfind("Bearer ", 0) == 0) token = authz.substr(7);
+    Identity id;
+    // Agents fetch the CA before they can trust the server (k3s's /cacerts); they check
+    // it against the hash in their join token.
+    bool anonymous = req.method == "GET" && req.path == "/cacerts";
+    if (anonymous) id = Identity{"system:anonymous", {"system:unauthenticated"}};
+    if (!anonymous && !authenticate(token, c->cert_identity ? &*c->cert_identity : nullptr, id)) {
+      Response unauthorized{401, "application/json", status_json(401, "Unauthorized", "Unauthorized"), {}};
+      c->response = std::move(unauthorized);
+      co_return;
+    }
+    req.user = std::move(id.user);
+    req.groups = std::move(id.groups);
+    LoopResponder responder(c, net_io.get_executor(), options.io_timeout);
+    try {
+      co_await handler.handle(req, responder);
+    } catch (const boost::system::system_error& e) {
+      if (e.code() == asio::error::operation_aborted) throw;
+      log::error(kLog, "{} {}: {}", req.method, req.path, e.what());
+    } catch (const std::exception& e) {
+      log::error(kLog, "{} {}: {}", req.method, req.path, e.what());
+    }
+    if (!responder.sent()) {
+      Response failed{500, "application/json", status_json(500, "InternalError", "internal error (see the server log)"), {}};
+      c->response = std::move(failed);
     }
   }
 
+  // The loop: ends idle connections and in-flight handlers (watches), lets requests that
+  // are being answered finish for a moment, then stops the I/O thread.
   asio::awaitable<void> stop_sessions() {
     co_await asio::this_coro::reset_cancellation_state();
-    acceptor.close();
-    // In-flight requests get a moment to finish; watches and idle connections end.
-    for (auto& s : sessions) s.emit(asio::cancellation_type::terminal);
+    stopping = true;
+    asio::post(net_io, [this] {
+      boost::system::error_code ec;
+      acceptor.close(ec);
+      for (auto* c : net_conns) {
+        if (!c->in_handler) beast::get_lowest_layer(c->stream).cancel();
+      }
+    });
+    std::vector<Conn*> handling(in_flight.begin(), in_flight.end());
+    for (auto* c : handling) c->cancel.emit(asio::cancellation_type::terminal);
     asio::steady_timer t(io);
-    for (int i = 0; i < 200 && active > 0; ++i) {
+    for (int i = 0; i < 200 && (active > 0 || !in_flight.empty()); ++i) {
       t.expires_after(std::chrono::milliseconds(10));
       co_await t.async_wait(kTuple);
     }
+    stop_net_thread();
   }
 };
 
@@ -354,11 +544,11 @@ Server::Server(asio::io_context& io, ServerOptions options, Handler& handler, Au
 Server::~Server() = default;
 
 asio::awaitable<void> Server::run() {
-  try {
-    co_await impl_->serve();
-  } catch (const boost::system::system_error& e) {
-    if (e.code() != asio::error::operation_aborted) throw;
-  }
+  impl_->start();
+  // Serve until cancelled (the supervisor's stop), then stop gracefully.
+  asio::steady_timer forever(impl_->io);
+  forever.expires_at(std::chrono::steady_clock::time_point::max());
+  co_await forever.async_wait(kTuple);
   co_await impl_->stop_sessions();
 }
 
