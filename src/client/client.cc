@@ -121,6 +121,12 @@ class StreamWatch : public Watch {
         if (auto* obj = o.if_contains("object"); obj && obj->is_object()) event.object = std::move(obj->get_object());
         co_return event;
       }
+      if (auto object = stream_->take_object()) {
+        WatchEvent event;
+        event.type = std::move(object->type);
+        event.shared = std::move(object->object);
+        co_return event;
+      }
       auto chunk = co_await stream_->read();
       if (!chunk) co_return std::nullopt;
       pending_ += *chunk;

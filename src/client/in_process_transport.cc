@@ -88,6 +88,7 @@ struct StreamState {
   int status = 0;
   std::string error_body;
   std::deque<std::string> chunks;
+  std::deque<http::ObjectEvent> objects;  // watches hand these instead of chunks
   Signal changed;      // wakes the reader
   Signal reader_gone;  // wakes the handler's closed()
 };
@@ -115,6 +116,13 @@ class QueueResponder : public http::Responder {
     s_->changed.notify();
     co_return true;
   }
+  bool takes_objects() const override { return true; }
+  asio::awaitable<bool> write_objects(std::vector<http::ObjectEvent> events) override {
+    if (s_->closed) co_return false;
+    for (auto& e : events) s_->objects.push_back(std::move(e));
+    s_->changed.notify();
+    co_return true;
+  }
   asio::awaitable<void> finish() override { co_return; }
   asio::awaitable<void> closed() override {
     while (!s_->closed) co_await s_->reader_gone.wait();
@@ -130,17 +138,26 @@ class QueueStream : public ByteStream {
   ~QueueStream() override { close(); }
 
   asio::awaitable<std::optional<std::string>> read() override {
-    while (s_->chunks.empty() && !s_->finished && !s_->closed) co_await s_->changed.wait();
+    while (s_->chunks.empty() && s_->objects.empty() && !s_->finished && !s_->closed) co_await s_->changed.wait();
+    if (!s_->objects.empty()) co_return std::string();  // take_object() has it
     if (s_->chunks.empty()) co_return std::nullopt;
     std::string chunk = std::move(s_->chunks.front());
     s_->chunks.pop_front();
     co_return chunk;
   }
 
+  std::optional<http::ObjectEvent> take_object() override {
+    if (s_->objects.empty()) return std::nullopt;
+    auto e = std::move(s_->objects.front());
+    s_->objects.pop_front();
+    return e;
+  }
+
   void close() override {
     if (s_->closed) return;
     s_->closed = true;
     s_->chunks.clear();
+    s_->objects.clear();
     s_->reader_gone.notify();
     s_->changed.notify();
   }

@@ -141,8 +141,14 @@ std::vector<ObjectPtr> Informer::by_index(std::string_view index_name, std::stri
   if (idx == indexes_.end()) return out;
   auto keys = idx->second.find(value);
   if (keys == idx->second.end()) return out;
-  for (auto& key : keys->second) {
-    if (auto it = items_.find(key); it != items_.end()) out.push_back(it->second);
+  // In key order, as callers (and their outputs) have always seen them.
+  std::vector<const std::string*> sorted;
+  sorted.reserve(keys->second.size());
+  for (auto& key : keys->second) sorted.push_back(&key);
+  std::sort(sorted.begin(), sorted.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
+  out.reserve(sorted.size());
+  for (auto* key : sorted) {
+    if (auto it = items_.find(*key); it != items_.end()) out.push_back(it->second);
   }
   return out;
 }
@@ -188,28 +194,44 @@ void Informer::erase(const std::string& key) {
 }
 
 namespace {
-json::object metadata_of(json::object& o) {
+// What a metadata-only informer keeps. Field ownership is often larger than the rest of
+// the metadata and not needed here.
+json::object metadata_of(const json::object& o) {
   json::object out;
-  for (const char* key : {"apiVersion", "kind", "metadata"}) {
-    if (auto* v = o.if_contains(key)) out[key] = std::move(*v);
+  for (const char* key : {"apiVersion", "kind"}) {
+    if (auto* v = o.if_contains(key)) out[key] = *v;
   }
-  // Field ownership is often larger than the rest of the metadata and not needed here.
-  if (auto* m = out.if_contains("metadata"); m && m->is_object()) m->get_object().erase("managedFields");
+  if (auto* m = o.if_contains("metadata"); m && m->is_object()) {
+    json::object meta;
+    meta.reserve(m->get_object().size());
+    for (auto& field : m->get_object()) {
+      if (field.key() != "managedFields") meta.emplace(field.key(), field.value());
+    }
+    out["metadata"] = std::move(meta);
+  }
   return out;
 }
 }  // namespace
 
-void Informer::apply(const std::string& type, json::object object) {
-  if (options_.metadata_only) object = metadata_of(object);
-  auto rv = meta_string(object, "resourceVersion");
+void Informer::apply(WatchEvent event) {
+  // An object shared by the server in this process is cached as it is (no copy), unless
+  // only its metadata is wanted.
+  ObjectPtr object = std::move(event.shared);
+  if (options_.metadata_only) {
+    event.object = metadata_of(object ? *object : event.object);
+    object = nullptr;
+  }
+  const json::object& o = object ? *object : event.object;
+  auto rv = meta_string(o, "resourceVersion");
   if (!rv.empty()) resource_version_ = rv;
-  if (type == "BOOKMARK") return;
-  auto key = object_key(object);
-  if (type == "DELETED") {
+  if (event.type == "BOOKMARK") return;
+  auto key = object_key(o);
+  if (event.type == "DELETED") {
     erase(key);
     return;
   }
-  store(key, std::make_shared<const json::object>(std::move(object)));
+  if (!object) object = std::make_shared<const json::object>(std::move(event.object));
+  store(key, std::move(object));
 }
 
 asio::awaitable<bool> Informer::relist() {
@@ -274,13 +296,13 @@ asio::awaitable<void> Informer::watch_until_broken() {
     backoff = kMinBackoff;
     while (auto event = co_await (*w)->next()) {
       if (event->type == "ERROR") {
-        auto* code = event->object.if_contains("code");
+        auto* code = event->get().if_contains("code");
         bool gone = code && code->is_int64() && code->get_int64() == 410;
         if (gone) co_return;
         log::warn("informer", "watch of {} reported an error; relisting", kind_.plural);
         co_return;
       }
-      apply(event->type, std::move(event->object));
+      apply(std::move(*event));
     }
   }
 }

@@ -7,10 +7,15 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+namespace boost::json {
+class object;
+}
 
 namespace kscratch::apiserver::http {
 
@@ -35,6 +40,12 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// A watch event as the object itself, for a transport in the same process (below).
+struct ObjectEvent {
+  std::string type;  // ADDED, MODIFIED, DELETED, BOOKMARK, ERROR
+  std::shared_ptr<const boost::json::object> object;
 };
 
 class Responder {
@@ -63,6 +74,15 @@ class Responder {
     co_return false;
   }
   virtual boost::asio::awaitable<std::string> read_raw() { co_return std::string(); }
+
+  // Watches to a reader in the same process (the in-process client's informers) take
+  // each event as the decoded object, shared with every such watcher, instead of JSON
+  // lines that each reader would parse again. After start_stream(), instead of write().
+  virtual bool takes_objects() const { return false; }
+  virtual boost::asio::awaitable<bool> write_objects(std::vector<ObjectEvent> events) {
+    (void)events;
+    co_return false;
+  }
 };
 
 class Handler {

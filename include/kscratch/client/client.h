@@ -76,6 +76,10 @@ struct ObjectList {
 struct WatchEvent {
   std::string type;  // ADDED, MODIFIED, DELETED, BOOKMARK, ERROR
   json::object object;
+  // Set instead of `object` when the server in this process handed its own decoded
+  // object (shared with its other watchers, so never to be changed).
+  std::shared_ptr<const json::object> shared;
+  const json::object& get() const { return shared ? *shared : object; }
 };
 
 // An open watch. next() gives events in order; nothing once the stream has ended (the

@@ -14,10 +14,10 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace kscratch::client {
@@ -89,7 +89,7 @@ class Informer {
  private:
   boost::asio::awaitable<bool> relist();
   boost::asio::awaitable<void> watch_until_broken();
-  void apply(const std::string& type, json::object object);
+  void apply(WatchEvent event);
   void store(const std::string& key, ObjectPtr object);
   void erase(const std::string& key);
   void index_object(const std::string& key, const json::object& o, bool add);
@@ -99,8 +99,9 @@ class Informer {
   InformerOptions options_;
   std::vector<EventHandlers> handlers_;
   std::map<std::string, IndexFunc, std::less<>> index_funcs_;
-  // index name -> value -> keys
-  std::map<std::string, std::map<std::string, std::set<std::string>, std::less<>>, std::less<>> indexes_;
+  // index name -> value -> keys (hashed: a namespace may hold 100,000 objects, and a
+  // sorted set paid a string comparison per level on every change)
+  std::map<std::string, std::map<std::string, std::unordered_set<std::string>, std::less<>>, std::less<>> indexes_;
   std::unordered_map<std::string, ObjectPtr> items_;
   std::string resource_version_;
   bool synced_ = false;

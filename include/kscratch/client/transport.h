@@ -4,6 +4,8 @@
 // TLS, no authentication, the caller's identity given) and HTTPS (agents on other
 // machines, with a kubeconfig's CA and credentials).
 
+#include "kscratch/apiserver/http.h"
+
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
@@ -12,9 +14,6 @@
 #include <string>
 #include <vector>
 
-namespace kscratch::apiserver::http {
-class Handler;
-}
 namespace kscratch::pki {
 struct Kubeconfig;
 }
@@ -41,6 +40,9 @@ class ByteStream {
   virtual ~ByteStream() = default;
   virtual boost::asio::awaitable<std::optional<std::string>> read() = 0;
   virtual void close() = 0;
+  // A watch event handed over as the server's object (the in-process transport), if one
+  // is waiting; read() returns an empty chunk when one arrives.
+  virtual std::optional<apiserver::http::ObjectEvent> take_object() { return std::nullopt; }
 };
 
 struct StreamResponse {

@@ -32,6 +32,38 @@ std::string event_line(const Resource& r, const char* type, const json::object& 
   return serialize(json::object{{"type", type}, {"object", std::move(encoded)}}) + "\n";
 }
 
+// The events of one wake-up, as JSON lines or, for a reader in this process, as objects.
+struct Batch {
+  const Resource& r;
+  bool table;
+  bool objects;
+  bool first = true;
+  std::string lines;
+  std::vector<http::ObjectEvent> events;
+
+  void add(const char* type, json::object o) {
+    if (objects) {
+      events.push_back(http::ObjectEvent{type, std::make_shared<const json::object>(std::move(o))});
+    } else {
+      lines += event_line(r, type, o, table, first);
+    }
+  }
+  bool empty() const { return lines.empty() && events.empty(); }
+};
+
+// Sends what the batch holds and empties it; false once the client is gone.
+asio::awaitable<bool> flush(Batch& b, http::Responder& out) {
+  if (b.empty()) co_return true;
+  if (b.objects) {
+    auto events = std::move(b.events);
+    b.events.clear();
+    co_return co_await out.write_objects(std::move(events));
+  }
+  auto lines = std::move(b.lines);
+  b.lines.clear();
+  co_return co_await out.write(std::move(lines));
+}
+
 std::optional<store::Revision> parse_revision(const std::string& text) {
   try {
     std::size_t used = 0;
@@ -93,10 +125,9 @@ asio::awaitable<void> Api::watch(const Resource& r, const RequestInfo& info, con
   auto w = store_->watch(prefix, from);
   std::string content_type = table ? "application/json;as=Table;v=v1;g=meta.k8s.io" : "application/json";
   if (!co_await out.start_stream(200, std::move(content_type))) co_return;
-  bool first = true;
-  std::string chunk;
-  for (auto& o : initial) chunk += event_line(r, "ADDED", o, table, first);
-  if (!chunk.empty() && !co_await out.write(std::move(chunk))) co_return;
+  Batch batch{r, table, out.takes_objects() && !table};
+  for (auto& o : initial) batch.add("ADDED", std::move(o));
+  if (!co_await flush(batch, out)) co_return;
 
   asio::steady_timer timer(co_await asio::this_coro::executor);
   for (;;) {
@@ -111,8 +142,8 @@ asio::awaitable<void> Api::watch(const Resource& r, const RequestInfo& info, con
         json::object bookmark{{"kind", r.kind}, {"apiVersion", r.api_version()},
                               {"metadata", json::object{{"resourceVersion", std::to_string(w->progress())},
                                                         {"annotations", json::object{{"k8s.io/initial-events-end", "true"}}}}}};
-        auto line = serialize(json::object{{"type", "BOOKMARK"}, {"object", std::move(bookmark)}}) + "\n";
-        if (!co_await out.write(std::move(line))) co_return;
+        batch.add("BOOKMARK", std::move(bookmark));
+        if (!co_await flush(batch, out)) co_return;
       }
       continue;
     }
@@ -121,25 +152,34 @@ asio::awaitable<void> Api::watch(const Resource& r, const RequestInfo& info, con
       ApiError e = events.error() == store::Errc::compacted
                        ? gone(fmt::format("too old resource version: {} ({})", from, store_->stats().compacted))
                        : internal(events.error().message());
-      auto line = serialize(json::object{{"type", "ERROR"}, {"object", status_object(e)}}) + "\n";
-      co_await out.write(std::move(line));
+      if (batch.objects) {
+        batch.add("ERROR", status_object(e));
+      } else {
+        batch.lines += serialize(json::object{{"type", "ERROR"}, {"object", status_object(e)}}) + "\n";
+      }
+      co_await flush(batch, out);
       break;
     }
-    std::string lines;
     for (auto& e : *events) {
       if (everything && !table) {
-        // The common case: the change as every other watcher gets it, encoded once.
+        // The common case: the change as every other watcher gets it, decoded (and
+        // encoded) once.
         if (e->type == store::Event::Type::remove && !e->prev_value) continue;
+        const char* type = e->type == store::Event::Type::remove ? "DELETED" : e->prev_value ? "MODIFIED" : "ADDED";
+        if (batch.objects) {
+          auto object = watch_encoding_.object(*e);
+          if (object) batch.events.push_back(http::ObjectEvent{type, std::move(object)});
+          continue;
+        }
         const std::string& object = watch_encoding_.object_json(*e);
         if (object.empty()) continue;
-        const char* type = e->type == store::Event::Type::remove ? "DELETED" : e->prev_value ? "MODIFIED" : "ADDED";
-        lines += fmt::format("{{\"type\":\"{}\",\"object\":{}}}\n", type, object);
+        batch.lines += fmt::format("{{\"type\":\"{}\",\"object\":{}}}\n", type, object);
         continue;
       }
       if (e->type == store::Event::Type::remove) {
         if (!e->prev_value) continue;
         auto old = from_stored(*e->prev_value, e->mod_revision);
-        if (old && matches(*sel, *old)) lines += event_line(r, "DELETED", *old, table, first);
+        if (old && matches(*sel, *old)) batch.add("DELETED", std::move(*old));
         continue;
       }
       auto now_obj = from_stored(e->value, e->mod_revision);
@@ -148,11 +188,11 @@ asio::awaitable<void> Api::watch(const Resource& r, const RequestInfo& info, con
       std::optional<json::object> old;
       if (e->prev_value) old = from_stored(*e->prev_value, e->mod_revision);
       bool old_match = old && matches(*sel, *old);
-      if (now_match && old_match) lines += event_line(r, "MODIFIED", *now_obj, table, first);
-      else if (now_match) lines += event_line(r, "ADDED", *now_obj, table, first);
-      else if (old_match) lines += event_line(r, "DELETED", *now_obj, table, first);
+      if (now_match && old_match) batch.add("MODIFIED", std::move(*now_obj));
+      else if (now_match) batch.add("ADDED", std::move(*now_obj));
+      else if (old_match) batch.add("DELETED", std::move(*now_obj));
     }
-    if (!lines.empty() && !co_await out.write(std::move(lines))) co_return;
+    if (!co_await flush(batch, out)) co_return;
   }
   co_await out.finish();
 }

@@ -101,10 +101,15 @@ TEST_CASE("a watch delivers later changes in order, and closes", "[client]") {
   auto first = f.run((*w)->next());
   REQUIRE(first);
   CHECK(first->type == "ADDED");
-  CHECK(first->object.at("metadata").at("name") == "a");
+  // In process, the server hands its own decoded object (no JSON in between), with the
+  // change's resourceVersion stamped as a JSON watch would carry it.
+  REQUIRE(first->shared);
+  CHECK(first->get().at("metadata").at("name") == "a");
+  CHECK(first->get().at("metadata").at("resourceVersion").as_string().size() > 0);
   auto second = f.run((*w)->next());
   REQUIRE(second);
   CHECK(second->type == "DELETED");
+  CHECK(second->get().at("metadata").at("name") == "a");
   (*w)->close();
   CHECK_FALSE(f.run((*w)->next()));
 }
