@@ -3,21 +3,11 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <iterator>
+
 namespace kscratch::apiserver::fieldmanager {
 
 namespace {
-
-// Fields sort before keys, values and indices (fieldpath.PathElement.Less).
-int rank(const PathElement& e) {
-  if (e.size() < 2 || e[1] != ':') return 4;
-  switch (e[0]) {
-    case 'f': return 0;
-    case 'k': return 1;
-    case 'v': return 2;
-    case 'i': return 3;
-    default: return 4;
-  }
-}
 
 // value.ToString: strings quoted as Go's %q, everything else as JSON prints it.
 std::string go_value_string(const json::value& v) {
@@ -69,12 +59,6 @@ bool valid_element(std::string_view e) {
 
 }  // namespace
 
-bool ElementOrder::operator()(const PathElement& a, const PathElement& b) const {
-  int ra = rank(a), rb = rank(b);
-  if (ra != rb) return ra < rb;
-  return a < b;
-}
-
 const FieldSet* FieldSet::child(const PathElement& e) const {
   auto it = children_.find(e);
   return it == children_.end() ? nullptr : &it->second;
@@ -84,6 +68,13 @@ void FieldSet::insert(const Path& path) {
   FieldSet* node = this;
   for (const auto& e : path) node = &node->children_[e];
   node->member_ = true;
+}
+
+void FieldSet::adopt(PathElement e, FieldSet sub) {
+  if (sub.empty()) return;
+  auto [it, inserted] = children_.try_emplace(std::move(e), std::move(sub));
+  // try_emplace leaves `sub` alone when `e` is there already.
+  if (!inserted) it->second.unite_in_place(std::move(sub));
 }
 
 bool FieldSet::contains(const Path& path) const {
@@ -129,14 +120,52 @@ FieldSet FieldSet::intersect(const FieldSet& other) const {
   return out;
 }
 
-void FieldSet::erase_subtree(const Path& path) {
-  if (path.empty()) {
+void FieldSet::unite_in_place(FieldSet other) {
+  member_ = member_ || other.member_;
+  if (children_.empty()) {
+    children_ = std::move(other.children_);
+    return;
+  }
+  // Nodes only `other` has move over whole; shared ones unite below.
+  while (!other.children_.empty()) {
+    auto result = children_.insert(other.children_.extract(other.children_.begin()));
+    if (!result.inserted) result.position->second.unite_in_place(std::move(result.node.mapped()));
+  }
+}
+
+void FieldSet::subtract_in_place(const FieldSet& other) {
+  if (&other == this) {
     *this = FieldSet();
     return;
   }
-  auto it = children_.find(path.front());
+  if (other.member_) member_ = false;
+  // Both levels are sorted alike: one pass over them meets every shared element.
+  ElementOrder less;
+  auto mine = children_.begin();
+  auto theirs = other.children_.begin();
+  while (mine != children_.end() && theirs != other.children_.end()) {
+    if (less(mine->first, theirs->first)) {
+      ++mine;
+    } else if (less(theirs->first, mine->first)) {
+      ++theirs;
+    } else {
+      mine->second.subtract_in_place(theirs->second);
+      mine = mine->second.empty() ? children_.erase(mine) : std::next(mine);
+      ++theirs;
+    }
+  }
+}
+
+void FieldSet::erase_subtree(const Path& path) { erase_subtree(path.data(), path.data() + path.size()); }
+
+void FieldSet::erase_subtree(const PathElement* first, const PathElement* last) {
+  if (first == last) {
+    *this = FieldSet();
+    return;
+  }
+  auto it = children_.find(*first);
   if (it == children_.end()) return;
-  it->second.erase_subtree(Path(path.begin() + 1, path.end()));
+  it->second.erase_subtree(first + 1, last);
   if (it->second.empty()) children_.erase(it);
 }
 
@@ -169,9 +198,10 @@ std::vector<Path> FieldSet::paths() const {
 }
 
 json::object FieldSet::to_fields_v1() const {
-  json::object out;
-  if (member_ && !children_.empty()) out["."] = json::object();
-  for (const auto& [e, sub] : children_) out[e] = sub.to_fields_v1();
+  bool dot = member_ && !children_.empty();
+  json::object out(children_.size() + (dot ? 1 : 0));
+  if (dot) out.emplace(".", json::object());
+  for (const auto& [e, sub] : children_) out.emplace(e, sub.to_fields_v1());
   return out;
 }
 

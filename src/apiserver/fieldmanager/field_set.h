@@ -26,8 +26,24 @@ using PathElement = std::string;
 using Path = std::vector<PathElement>;
 
 // Orders elements as structured-merge-diff does: fields, then keys, values and indices.
+// Inline: every lookup in a set compares elements several times.
 struct ElementOrder {
-  bool operator()(const PathElement& a, const PathElement& b) const;
+  bool operator()(const PathElement& a, const PathElement& b) const {
+    int ra = rank(a), rb = rank(b);
+    if (ra != rb) return ra < rb;
+    return a < b;
+  }
+  // Fields sort before keys, values and indices (fieldpath.PathElement.Less).
+  static int rank(const PathElement& e) {
+    if (e.size() < 2 || e[1] != ':') return 4;
+    switch (e[0]) {
+      case 'f': return 0;
+      case 'k': return 1;
+      case 'v': return 2;
+      case 'i': return 3;
+      default: return 4;
+    }
+  }
 };
 
 class FieldSet {
@@ -40,12 +56,21 @@ class FieldSet {
 
   void insert(const Path& path);
   bool contains(const Path& path) const;
+  // Makes the path ending at this node a member.
+  void insert_self() { member_ = true; }
+  // Puts `sub` below this node at `e`, united with what is there already. An empty `sub`
+  // adds nothing, so that every node of a set holds a member.
+  void adopt(PathElement e, FieldSet sub);
 
   FieldSet unite(const FieldSet& other) const;
   // Members of this set that are not members of `other` (not recursive, as upstream's
   // Difference: removing a path leaves the paths below it).
   FieldSet subtract(const FieldSet& other) const;
   FieldSet intersect(const FieldSet& other) const;
+  // unite and subtract in place: the hot paths (track_update) build sets once and narrow
+  // them, where copying a whole tree for each step cost more than the steps.
+  void unite_in_place(FieldSet other);
+  void subtract_in_place(const FieldSet& other);
   // Drops `path` and everything below it.
   void erase_subtree(const Path& path);
 
@@ -62,6 +87,7 @@ class FieldSet {
 
  private:
   void for_each_under(Path& prefix, const std::function<void(const Path&)>& visit) const;
+  void erase_subtree(const PathElement* first, const PathElement* last);
 
   bool member_ = false;
   std::map<PathElement, FieldSet, ElementOrder> children_;

@@ -46,7 +46,7 @@ using ManagedFields = std::vector<ManagedEntry>;
 std::optional<ManagedFields> decode_managed_fields(const json::value& v);
 // Entries in upstream's order (Apply first, then by time, manager, version, subresource);
 // entries owning nothing are left out.
-json::array encode_managed_fields(ManagedFields entries);
+json::array encode_managed_fields(const ManagedFields& entries);
 
 // Records a write that is not an apply (create, update, patch, /status, /scale): the
 // fields `updated` adds or changes from `live` become `manager`'s Update entry and leave

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <tuple>
+#include <vector>
 
 namespace kscratch::apiserver::fieldmanager {
 
@@ -47,22 +48,27 @@ std::optional<ManagedFields> decode_managed_fields(const json::value& v) {
   return out;
 }
 
-json::array encode_managed_fields(ManagedFields entries) {
-  std::stable_sort(entries.begin(), entries.end(), [](const ManagedEntry& a, const ManagedEntry& b) {
-    return std::tie(a.operation, a.time, a.manager, a.api_version, a.subresource) <
-           std::tie(b.operation, b.time, b.manager, b.api_version, b.subresource);
+json::array encode_managed_fields(const ManagedFields& entries) {
+  // Sorts pointers, so that no entry's field set is copied.
+  std::vector<const ManagedEntry*> order;
+  order.reserve(entries.size());
+  for (const auto& e : entries) order.push_back(&e);
+  std::stable_sort(order.begin(), order.end(), [](const ManagedEntry* a, const ManagedEntry* b) {
+    return std::tie(a->operation, a->time, a->manager, a->api_version, a->subresource) <
+           std::tie(b->operation, b->time, b->manager, b->api_version, b->subresource);
   });
   json::array out;
-  for (const auto& e : entries) {
-    if (e.fields.empty()) continue;
-    json::object o;
-    o["manager"] = e.manager;
-    o["operation"] = e.operation;
-    o["apiVersion"] = e.api_version;
-    if (!e.time.empty()) o["time"] = e.time;
-    o["fieldsType"] = "FieldsV1";
-    o["fieldsV1"] = e.fields.to_fields_v1();
-    if (!e.subresource.empty()) o["subresource"] = e.subresource;
+  out.reserve(order.size());
+  for (const ManagedEntry* e : order) {
+    if (e->fields.empty()) continue;
+    json::object o(7);
+    o.emplace("manager", e->manager);
+    o.emplace("operation", e->operation);
+    o.emplace("apiVersion", e->api_version);
+    if (!e->time.empty()) o.emplace("time", e->time);
+    o.emplace("fieldsType", "FieldsV1");
+    o.emplace("fieldsV1", e->fields.to_fields_v1());
+    if (!e->subresource.empty()) o.emplace("subresource", e->subresource);
     out.push_back(std::move(o));
   }
   return out;

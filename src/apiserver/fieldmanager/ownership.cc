@@ -26,12 +26,15 @@ const FieldSet& never_tracked() {
 }  // namespace
 
 FieldSet strip(const Scope& scope, FieldSet set) {
-  set = set.subtract(never_tracked());
-  set.erase_subtree({"f:metadata", "f:managedFields"});
-  if (scope.subresource.empty() && scope.status_subresource) set.erase_subtree({"f:status"});
+  // Built once: strip runs on every write.
+  static const Path managed_fields{"f:metadata", "f:managedFields"};
+  static const Path status{"f:status"}, spec{"f:spec"}, metadata{"f:metadata"};
+  set.subtract_in_place(never_tracked());
+  set.erase_subtree(managed_fields);
+  if (scope.subresource.empty() && scope.status_subresource) set.erase_subtree(status);
   if (scope.subresource == "status") {
-    set.erase_subtree({"f:spec"});
-    set.erase_subtree({"f:metadata"});
+    set.erase_subtree(spec);
+    set.erase_subtree(metadata);
   }
   return set;
 }

@@ -28,7 +28,9 @@ struct FieldShape {
   bool always_present = false;
   std::vector<std::string> keys;  // +listMapKey, sorted by name
   std::vector<std::pair<std::string, json::value>> key_defaults;  // e.g. protocol: TCP
-  std::string type;  // patch schema type of the value, or of a list's elements
+  // Patch schema type of the value, or of a list's elements: a name the schema (or this
+  // file's tables) holds, so that shapes, made for every field walked, copy no string.
+  std::string_view type;
 };
 
 // The shapes of one kind's fields, walked from the root type down.
@@ -37,7 +39,7 @@ class Shape {
   explicit Shape(const apimachinery::PatchSchema* schema) : schema_(schema) {}
 
   // The root object's type name (the kind), or "" when the kind has no schema.
-  std::string root_type() const;
+  std::string_view root_type() const;
   // The shape of `field` in an object of `type` (`at_root` for the object itself).
   FieldShape field(std::string_view type, std::string_view field, bool at_root) const;
 
@@ -52,5 +54,7 @@ std::optional<PathElement> list_item_element(const FieldShape& shape, const json
 // Whether every item of `list` can be named and no two share a name: only then is the
 // list merged item by item; otherwise it is treated as atomic.
 bool items_are_named(const FieldShape& shape, const json::array& list);
+// items_are_named that keeps the names (in the list's order) for walks that need them.
+bool name_items(const FieldShape& shape, const json::array& list, std::vector<PathElement>& names);
 
 }  // namespace kscratch::apiserver::fieldmanager

@@ -11,6 +11,8 @@
 
 #include <boost/json/object.hpp>
 
+#include <utility>
+
 namespace kscratch::apiserver::fieldmanager {
 
 // The fields `config` sets (TypedValue.ToFieldSet): every scalar and atomic value, and every
@@ -21,13 +23,23 @@ Expected<FieldSet> fields_of(const Shape& shape, const json::object& config);
 struct Comparison {
   FieldSet added, modified, removed;
   bool empty() const { return added.empty() && modified.empty() && removed.empty(); }
-  FieldSet changed() const { return added.unite(modified); }
+  FieldSet changed() const& { return added.unite(modified); }
+  // The added set takes the modified one in, without copying either.
+  FieldSet changed() && {
+    FieldSet out = std::move(added);
+    out.unite_in_place(std::move(modified));
+    return out;
+  }
 };
 
 // What changed from `before` to `after` (TypedValue.Compare). Objects and lists that appear
 // or disappear as a whole are added or removed themselves, besides their contents; empty
 // objects and lists are leaves.
 Comparison compare(const Shape& shape, const json::object& before, const json::object& after);
+// compare of the objects without their metadata.managedFields (ownership::
+// without_managed_fields), which is not itself tracked; the walk skips it instead of
+// comparing copies of the objects.
+Comparison compare_tracked(const Shape& shape, const json::object& before, const json::object& after);
 
 // `config` merged into `live` (TypedValue.Merge): objects field by field, associative lists
 // item by item in upstream's order, atomic values replaced. Null values in `config` remove

@@ -21,16 +21,22 @@ void track_update(const Scope& scope, const json::object* live, json::object& up
     return;
   }
 
+  // This runs on every write, so nothing is copied: the comparison skips managedFields
+  // instead of comparing copies without them, and the sets are narrowed in place. A create
+  // compares with an empty object, which walks `updated` once.
   Shape shape(scope.schema);
-  auto before = live ? ownership::without_managed_fields(*live) : json::object();
-  auto diff = compare(shape, before, ownership::without_managed_fields(updated));
-  auto changed = ownership::strip(scope, diff.changed());
-  auto removed = ownership::strip(scope, diff.removed);
+  static const json::object nothing;
+  auto diff = compare_tracked(shape, live ? *live : nothing, updated);
+  auto removed = ownership::strip(scope, std::move(diff.removed));
+  auto changed = ownership::strip(scope, std::move(diff).changed());
 
-  for (auto& e : managed) e.fields = e.fields.subtract(changed).subtract(removed);
+  for (auto& e : managed) {
+    e.fields.subtract_in_place(changed);
+    e.fields.subtract_in_place(removed);
+  }
   if (!changed.empty()) {
     auto& mine = ownership::entry_for(managed, scope, manager, "Update");
-    mine.fields = mine.fields.unite(changed);
+    mine.fields.unite_in_place(std::move(changed));
     mine.time = now;
   }
   ownership::drop_empty(managed);

@@ -736,3 +736,76 @@ TEST_CASE("pinned: creates of unusual objects", "[fieldmanager]") {
     pin(c.name, tracked(c.scope, nullptr, obj(c.text), "m", "2024-01-01T00:00:00Z"), c.expected);
   }
 }
+
+
+// Lists longer than a few items (their names are told apart by sorting), and list item
+// names whose keys and values JSON escapes.
+TEST_CASE("pinned: long lists and names that need escaping", "[fieldmanager]") {
+  const char* long_lists =
+      R"json({"apiVersion":"v1","kind":"Pod","metadata":{"name":"long","finalizers":["f0","f1","f2","f3","f4")json"
+      R"json(,"f5","f6","f7","f8","f9","f10"]},"spec":{"containers":[{"name":"c","env":[{"name":"E0","value":)json"
+      R"json("0"},{"name":"E1","value":"1"},{"name":"E2","value":"2"},{"name":"E3","value":"3"},{"name":"E4",)json"
+      R"json("value":"4"},{"name":"E5","value":"5"},{"name":"E6","value":"6"},{"name":"E7","value":"7"},{"nam)json"
+      R"json(e":"E8","value":"8"},{"name":"E9","value":"9"}]}],"initContainers":[{"name":"i","env":[{"name":")json"
+      R"json(D0"},{"name":"D1"},{"name":"D2"},{"name":"D3"},{"name":"D4"},{"name":"D5"},{"name":"D6"},{"name")json"
+      R"json(:"D7"},{"name":"D8"},{"name":"D3","value":"again"}]}],"volumes":[{"name":"v11","emptyDir":{}},{")json"
+      R"json(name":"v10","emptyDir":{}},{"name":"v09","emptyDir":{}},{"name":"v08","emptyDir":{}},{"name":"v0)json"
+      R"json(7","emptyDir":{}},{"name":"v06","emptyDir":{}},{"name":"v05","emptyDir":{}},{"name":"v04","empty)json"
+      R"json(Dir":{}},{"name":"v03","emptyDir":{}},{"name":"v02","emptyDir":{}},{"name":"v01","emptyDir":{}},)json"
+      R"json({"name":"v00","emptyDir":{}}]}})json";
+  pin("long-lists", tracked(pod_scope(), nullptr, obj(long_lists), "m", "2024-01-01T00:00:00Z"),
+      R"json({"apiVersion":"v1","kind":"Pod","metadata":{"name":"long","finalizers":["f0","f1","f2","f3","f4")json"
+      R"json(,"f5","f6","f7","f8","f9","f10"],"managedFields":[{"manager":"m","operation":"Update","apiVersio)json"
+      R"json(n":"v1","time":"2024-01-01T00:00:00Z","fieldsType":"FieldsV1","fieldsV1":{"f:metadata":{"f:final)json"
+      R"json(izers":{".":{},"v:\"f0\"":{},"v:\"f1\"":{},"v:\"f10\"":{},"v:\"f2\"":{},"v:\"f3\"":{},"v:\"f4\"")json"
+      R"json(:{},"v:\"f5\"":{},"v:\"f6\"":{},"v:\"f7\"":{},"v:\"f8\"":{},"v:\"f9\"":{}}},"f:spec":{"f:contain)json"
+      R"json(ers":{"k:{\"name\":\"c\"}":{".":{},"f:env":{".":{},"k:{\"name\":\"E0\"}":{".":{},"f:name":{},"f:)json"
+      R"json(value":{}},"k:{\"name\":\"E1\"}":{".":{},"f:name":{},"f:value":{}},"k:{\"name\":\"E2\"}":{".":{})json"
+      R"json(,"f:name":{},"f:value":{}},"k:{\"name\":\"E3\"}":{".":{},"f:name":{},"f:value":{}},"k:{\"name\":)json"
+      R"json(\"E4\"}":{".":{},"f:name":{},"f:value":{}},"k:{\"name\":\"E5\"}":{".":{},"f:name":{},"f:value":{)json"
+      R"json(}},"k:{\"name\":\"E6\"}":{".":{},"f:name":{},"f:value":{}},"k:{\"name\":\"E7\"}":{".":{},"f:name)json"
+      R"json(":{},"f:value":{}},"k:{\"name\":\"E8\"}":{".":{},"f:name":{},"f:value":{}},"k:{\"name\":\"E9\"}")json"
+      R"json(:{".":{},"f:name":{},"f:value":{}}},"f:name":{}}},"f:initContainers":{".":{},"k:{\"name\":\"i\"})json"
+      R"json(":{".":{},"f:env":{},"f:name":{}}},"f:volumes":{".":{},"k:{\"name\":\"v00\"}":{".":{},"f:emptyDi)json"
+      R"json(r":{},"f:name":{}},"k:{\"name\":\"v01\"}":{".":{},"f:emptyDir":{},"f:name":{}},"k:{\"name\":\"v0)json"
+      R"json(2\"}":{".":{},"f:emptyDir":{},"f:name":{}},"k:{\"name\":\"v03\"}":{".":{},"f:emptyDir":{},"f:nam)json"
+      R"json(e":{}},"k:{\"name\":\"v04\"}":{".":{},"f:emptyDir":{},"f:name":{}},"k:{\"name\":\"v05\"}":{".":{)json"
+      R"json(},"f:emptyDir":{},"f:name":{}},"k:{\"name\":\"v06\"}":{".":{},"f:emptyDir":{},"f:name":{}},"k:{\)json"
+      R"json("name\":\"v07\"}":{".":{},"f:emptyDir":{},"f:name":{}},"k:{\"name\":\"v08\"}":{".":{},"f:emptyDi)json"
+      R"json(r":{},"f:name":{}},"k:{\"name\":\"v09\"}":{".":{},"f:emptyDir":{},"f:name":{}},"k:{\"name\":\"v1)json"
+      R"json(0\"}":{".":{},"f:emptyDir":{},"f:name":{}},"k:{\"name\":\"v11\"}":{".":{},"f:emptyDir":{},"f:nam)json"
+      R"json(e":{}}}}}}]},"spec":{"containers":[{"name":"c","env":[{"name":"E0","value":"0"},{"name":"E1","va)json"
+      R"json(lue":"1"},{"name":"E2","value":"2"},{"name":"E3","value":"3"},{"name":"E4","value":"4"},{"name":)json"
+      R"json("E5","value":"5"},{"name":"E6","value":"6"},{"name":"E7","value":"7"},{"name":"E8","value":"8"},)json"
+      R"json({"name":"E9","value":"9"}]}],"initContainers":[{"name":"i","env":[{"name":"D0"},{"name":"D1"},{")json"
+      R"json(name":"D2"},{"name":"D3"},{"name":"D4"},{"name":"D5"},{"name":"D6"},{"name":"D7"},{"name":"D8"},)json"
+      R"json({"name":"D3","value":"again"}]}],"volumes":[{"name":"v11","emptyDir":{}},{"name":"v10","emptyDir)json"
+      R"json(":{}},{"name":"v09","emptyDir":{}},{"name":"v08","emptyDir":{}},{"name":"v07","emptyDir":{}},{"n)json"
+      R"json(ame":"v06","emptyDir":{}},{"name":"v05","emptyDir":{}},{"name":"v04","emptyDir":{}},{"name":"v03)json"
+      R"json(","emptyDir":{}},{"name":"v02","emptyDir":{}},{"name":"v01","emptyDir":{}},{"name":"v00","emptyD)json"
+      R"json(ir":{}}]}})json");
+  const char* escaped_names =
+      R"json({"apiVersion":"v1","kind":"Pod","metadata":{"name":"esc","finalizers":["a\"b","c\\d","é/ü","\u)json"
+      R"json(0001\t\n",1,1.5,true,null,"日本"],"ownerReferences":[{"uid":"ü-\"1\""},{"uid":"\u001f"}]},"sp)json"
+      R"json(ec":{"containers":[{"name":"q\"uote","ports":[{"containerPort":80.5},{"containerPort":1,"protoco)json"
+      R"json(l":true},{"containerPort":-3,"protocol":"é"}]},{"name":"back\\slash\ttab"},{"name":"ünï/côd)json"
+      R"json(é","env":[{"name":"\u0000nul"},{"name":""}]},{"name":"12345678901234567890123456789"}]}})json";
+  pin("escaped-names", tracked(pod_scope(), nullptr, obj(escaped_names), "m", "2024-01-01T00:00:00Z"),
+      R"json({"apiVersion":"v1","kind":"Pod","metadata":{"name":"esc","finalizers":["a\"b","c\\d","é/ü","\u)json"
+      R"json(0001\t\n",1,1.5E0,true,null,"日本"],"ownerReferences":[{"uid":"ü-\"1\""},{"uid":"\u001f"}],"m)json"
+      R"json(anagedFields":[{"manager":"m","operation":"Update","apiVersion":"v1","time":"2024-01-01T00:00:00)json"
+      R"json(Z","fieldsType":"FieldsV1","fieldsV1":{"f:metadata":{"f:finalizers":{".":{},"v:\"\\u0001\\t\\n\")json"
+      R"json(":{},"v:\"a\\\"b\"":{},"v:\"c\\\\d\"":{},"v:\"é/ü\"":{},"v:\"日本\"":{},"v:1":{},"v:1.5E0":{)json"
+      R"json(},"v:null":{},"v:true":{}},"f:ownerReferences":{".":{},"k:{\"uid\":\"\\u001f\"}":{".":{},"f:uid")json"
+      R"json(:{}},"k:{\"uid\":\"ü-\\\"1\\\"\"}":{".":{},"f:uid":{}}}},"f:spec":{"f:containers":{"k:{\"name\")json"
+      R"json(:\"12345678901234567890123456789\"}":{".":{},"f:name":{}},"k:{\"name\":\"back\\\\slash\\ttab\"}")json"
+      R"json(:{".":{},"f:name":{}},"k:{\"name\":\"q\\\"uote\"}":{".":{},"f:name":{},"f:ports":{".":{},"k:{\"c)json"
+      R"json(ontainerPort\":-3,\"protocol\":\"é\"}":{".":{},"f:containerPort":{},"f:protocol":{}},"k:{\"cont)json"
+      R"json(ainerPort\":1,\"protocol\":true}":{".":{},"f:containerPort":{},"f:protocol":{}},"k:{\"containerP)json"
+      R"json(ort\":8.05E1,\"protocol\":\"TCP\"}":{".":{},"f:containerPort":{}}}},"k:{\"name\":\"ünï/côdé\)json"
+      R"json("}":{".":{},"f:env":{".":{},"k:{\"name\":\"\\u0000nul\"}":{".":{},"f:name":{}},"k:{\"name\":\"\)json"
+      R"json("}":{".":{},"f:name":{}}},"f:name":{}}}}}}]},"spec":{"containers":[{"name":"q\"uote","ports":[{")json"
+      R"json(containerPort":8.05E1},{"containerPort":1,"protocol":true},{"containerPort":-3,"protocol":"é"}])json"
+      R"json(},{"name":"back\\slash\ttab"},{"name":"ünï/côdé","env":[{"name":"\u0000nul"},{"name":""}]},)json"
+      R"json({"name":"12345678901234567890123456789"}]}})json");
+}
