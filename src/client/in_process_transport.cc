@@ -62,7 +62,7 @@ class CollectingResponder : public http::Responder {
 
   asio::awaitable<void> send(const http::Response& r) override {
     response.status = r.status;
-    response.body = r.body;
+    response.body = r.text();
     co_return;
   }
   asio::awaitable<bool> start_stream(int status, std::string) override {
@@ -99,7 +99,7 @@ class QueueResponder : public http::Responder {
 
   asio::awaitable<void> send(const http::Response& r) override {
     s_->status = r.status;
-    s_->error_body = r.body;
+    s_->error_body = r.text();
     s_->started = true;
     s_->changed.notify();
     co_return;

@@ -15,6 +15,7 @@
 
 namespace boost::json {
 class object;
+class value;
 }
 
 namespace kscratch::apiserver::http {
@@ -40,6 +41,13 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // Set instead of body: the body as JSON not yet serialized, so that a transport can
+  // serialize it where it costs least (the HTTPS server on its I/O thread, off the loop).
+  // Shared and never changed.
+  std::shared_ptr<const boost::json::value> json;
+
+  // The body as bytes: body, or json serialized.
+  std::string text() const;
 };
 
 // A watch event as the object itself, for a transport in the same process (below).

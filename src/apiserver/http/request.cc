@@ -1,8 +1,13 @@
 #include "kscratch/apiserver/http.h"
 
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
 #include <cctype>
 
 namespace kscratch::apiserver::http {
+
+std::string Response::text() const { return json ? boost::json::serialize(*json) : body; }
 
 std::string Request::header(std::string_view name) const {
   std::string key(name);

@@ -30,6 +30,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
 #include <openssl/x509.h>
 #include <pthread.h>
 
@@ -124,7 +126,20 @@ struct NetCall {
   std::string data;
 };
 
-enum class NetOp { stream_header, chunk, last_chunk, raw_write, raw_read };
+enum class NetOp { stream_header, chunk, events, last_chunk, raw_write, raw_read };
+
+// Watch events as the JSON lines of a watch stream, serialized here on the I/O thread.
+std::string event_lines(const std::vector<ObjectEvent>& events) {
+  std::string lines;
+  for (auto& e : events) {
+    lines += R"({"type":")";
+    lines += e.type;
+    lines += R"(","object":)";
+    lines += boost::json::serialize(*e.object);
+    lines += "}\n";
+  }
+  return lines;
+}
 
 asio::awaitable<bool> write_response(TlsStream& stream, Response& r, unsigned version, bool keep_alive,
                                      std::chrono::seconds timeout) {
@@ -133,7 +148,8 @@ asio::awaitable<bool> write_response(TlsStream& stream, Response& r, unsigned ve
   res.set(bhttp::field::cache_control, "no-cache, private");
   for (auto& [name, value] : r.headers) res.insert(name, value);
   res.keep_alive(keep_alive);
-  res.body() = std::move(r.body);
+  // A body left as JSON is serialized here, on the I/O thread.
+  res.body() = r.json ? r.text() : std::move(r.body);
   res.prepare_payload();
   beast::get_lowest_layer(stream).expires_after(timeout);
   auto [ec, n] = co_await bhttp::async_write(stream, res, kTuple);
@@ -142,9 +158,9 @@ asio::awaitable<bool> write_response(TlsStream& stream, Response& r, unsigned ve
 
 // Reads (and drops) until the client goes: a streamed response ends the connection, so
 // the client sends nothing more on it, and a read that completes means it has gone.
+// Started with `watching` already set, so that the session waits for it before it shuts
+// the connection down.
 asio::awaitable<void> watch_close(std::shared_ptr<Conn> c) {
-  c->watching = true;
-  c->watcher_done.expires_at(std::chrono::steady_clock::time_point::max());
   // An idle watch is not a stalled client: no read deadline (the writes set their own).
   beast::get_lowest_layer(c->stream).expires_never();
   std::array<char, 512> sink;
@@ -162,7 +178,8 @@ asio::awaitable<void> watch_close(std::shared_ptr<Conn> c) {
 
 // `bytes` is the chunk or raw data to write; for the stream header, its content type.
 asio::awaitable<void> run_net_op(std::shared_ptr<Conn> c, std::shared_ptr<NetCall> call, NetOp op,
-                                 std::string bytes, int status, std::chrono::seconds timeout) {
+                                 std::string bytes, std::vector<ObjectEvent> events, int status,
+                                 std::chrono::seconds timeout) {
   auto& stream = c->stream;
   auto& lowest = beast::get_lowest_layer(stream);
   bool ok = false;
@@ -177,8 +194,13 @@ asio::awaitable<void> run_net_op(std::shared_ptr<Conn> c, std::shared_ptr<NetCal
     lowest.expires_after(timeout);
     auto [ec, n] = co_await bhttp::async_write_header(stream, sr, kTuple);
     ok = !ec;
-    if (ok) asio::co_spawn(stream.get_executor(), watch_close(c), asio::detached);
-  } else if (op == NetOp::chunk) {
+    if (ok) {
+      c->watching = true;
+      c->watcher_done.expires_at(std::chrono::steady_clock::time_point::max());
+      asio::co_spawn(stream.get_executor(), watch_close(c), asio::detached);
+    }
+  } else if (op == NetOp::chunk || op == NetOp::events) {
+    if (op == NetOp::events) bytes = event_lines(events);
     lowest.expires_after(timeout);
     auto [ec, n] = co_await asio::async_write(stream, bhttp::make_chunk(asio::buffer(bytes)), kTuple);
     ok = !ec;
@@ -235,6 +257,14 @@ class LoopResponder : public Responder {
     co_return co_await call(NetOp::chunk, std::move(chunk));
   }
 
+  bool takes_objects() const override { return true; }
+
+  asio::awaitable<bool> write_objects(std::vector<ObjectEvent> events) override {
+    if (c_->failed) co_return false;
+    std::string none;
+    co_return co_await call(NetOp::events, std::move(none), 0, nullptr, &events);
+  }
+
   asio::awaitable<void> finish() override {
     if (c_->failed) co_return;
     std::string none;
@@ -269,10 +299,14 @@ class LoopResponder : public Responder {
     c_->keep_alive = false;
   }
 
-  asio::awaitable<bool> call(NetOp op, std::string bytes, int status = 0, std::string* out = nullptr) {
+  asio::awaitable<bool> call(NetOp op, std::string bytes, int status = 0, std::string* out = nullptr,
+                             std::vector<ObjectEvent>* events = nullptr) {
     auto pending = std::make_shared<NetCall>(c_->loop);
     pending->timer.expires_at(std::chrono::steady_clock::time_point::max());
-    asio::co_spawn(net_, run_net_op(c_, pending, op, std::move(bytes), status, timeout_), asio::detached);
+    std::vector<ObjectEvent> to_send;
+    if (events) to_send = std::move(*events);
+    asio::co_spawn(net_, run_net_op(c_, pending, op, std::move(bytes), std::move(to_send), status, timeout_),
+                   asio::detached);
     co_await pending->timer.async_wait(kTuple);
     if (!pending->done) {
       // The caller stopped waiting (another branch of a `||` won, or the server stops):

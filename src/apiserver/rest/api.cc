@@ -156,10 +156,13 @@ asio::awaitable<void> Api::serve_resource(const Resource& r, const RequestInfo& 
     co_await out.send(res);
     co_return;
   }
-  http::Response res = json_response(reply.code, reply.body);
+  http::Response res;
+  res.status = reply.code;
   if (reply.body.is_object() && reply.body.get_object().contains("columnDefinitions")) {
     res.content_type = "application/json;as=Table;v=v1;g=meta.k8s.io";
   }
+  // Serialized by the transport (off the loop, for HTTPS clients).
+  res.json = std::make_shared<const json::value>(std::move(reply.body));
   res.headers = std::move(reply.headers);
   co_await out.send(res);
 }

@@ -36,7 +36,7 @@ struct Recorder : http::Responder {
   asio::awaitable<void> send(const http::Response& r) override {
     status = r.status;
     content_type = r.content_type;
-    body = r.body;
+    body = r.text();
     co_return;
   }
   asio::awaitable<bool> start_stream(int s, std::string type) override {
