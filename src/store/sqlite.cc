@@ -1,5 +1,7 @@
 #include "sqlite.h"
 
+#include "wal_append_vfs.h"
+
 #include <fmt/format.h>
 
 namespace kscratch::store::sqlite {
@@ -71,7 +73,7 @@ std::string Statement::blob(int column) const {
 bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
 Connection::Connection(const std::string& path, int flags) {
-  int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, wal_append_vfs());
   if (rc != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);
