@@ -13,6 +13,24 @@ namespace fm_test {
 namespace json = boost::json;
 using namespace kscratch::apiserver::fieldmanager;
 
+inline Scope configmap_scope() {
+  Scope s;
+  s.schema = &kscratch::apimachinery::builtin_patch_schema("", "ConfigMap");
+  s.api_version = "v1";
+  s.kind = "ConfigMap";
+  return s;
+}
+
+inline Scope pod_scope(std::string subresource = "") {
+  Scope s;
+  s.schema = &kscratch::apimachinery::builtin_patch_schema("", "Pod");
+  s.api_version = "v1";
+  s.kind = "Pod";
+  s.subresource = std::move(subresource);
+  s.status_subresource = true;
+  return s;
+}
+
 inline Scope deployment_scope(std::string subresource = "") {
   Scope s;
   s.schema = &kscratch::apimachinery::builtin_patch_schema("apps", "Deployment");

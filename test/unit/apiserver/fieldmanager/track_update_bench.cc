@@ -36,14 +36,6 @@ const char* kBenchDeployment = R"({"apiVersion":"apps/v1","kind":"Deployment","m
   "restartPolicy":"Always","terminationGracePeriodSeconds":30,"dnsPolicy":"ClusterFirst","securityContext":{},
   "schedulerName":"default-scheduler"}}},"status":{}})";
 
-Scope configmap_scope() {
-  Scope s;
-  s.schema = &kscratch::apimachinery::builtin_patch_schema("", "ConfigMap");
-  s.api_version = "v1";
-  s.kind = "ConfigMap";
-  return s;
-}
-
 // Times kRounds rounds of kCalls calls of `call`; prints each round and the median, in µs per call.
 void time_rounds(const char* name, const std::function<void()>& call) {
   std::vector<double> per_call;

@@ -15,24 +15,6 @@ using namespace fm_test;
 
 namespace {
 
-Scope configmap_scope() {
-  Scope s;
-  s.schema = &kscratch::apimachinery::builtin_patch_schema("", "ConfigMap");
-  s.api_version = "v1";
-  s.kind = "ConfigMap";
-  return s;
-}
-
-Scope pod_scope(std::string subresource = "") {
-  Scope s;
-  s.schema = &kscratch::apimachinery::builtin_patch_schema("", "Pod");
-  s.api_version = "v1";
-  s.kind = "Pod";
-  s.subresource = std::move(subresource);
-  s.status_subresource = true;
-  return s;
-}
-
 // A kind the server knows no list keys of (a custom resource without a schema).
 Scope schemaless_scope() {
   Scope s;
