@@ -99,6 +99,9 @@ class Handler {
   virtual boost::asio::awaitable<void> handle(Request& request, Responder& responder) = 0;
 };
 
+// One line of a JSON watch stream: {"type":TYPE,"object":OBJECT_JSON} and a newline.
+std::string watch_event_line(std::string_view type, std::string_view object_json);
+
 // Splits "a=b&c=%20d" into decoded pairs; '+' is a space as in forms.
 std::multimap<std::string, std::string> parse_query(std::string_view query);
 std::string percent_decode(std::string_view s);

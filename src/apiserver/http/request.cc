@@ -9,6 +9,17 @@ namespace kscratch::apiserver::http {
 
 std::string Response::text() const { return json ? boost::json::serialize(*json) : body; }
 
+std::string watch_event_line(std::string_view type, std::string_view object_json) {
+  std::string line;
+  line.reserve(object_json.size() + type.size() + 24);
+  line += R"({"type":")";
+  line += type;
+  line += R"(","object":)";
+  line += object_json;
+  line += "}\n";
+  return line;
+}
+
 std::string Request::header(std::string_view name) const {
   std::string key(name);
   for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

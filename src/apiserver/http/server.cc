@@ -131,13 +131,7 @@ enum class NetOp { stream_header, chunk, events, last_chunk, raw_write, raw_read
 // Watch events as the JSON lines of a watch stream, serialized here on the I/O thread.
 std::string event_lines(const std::vector<ObjectEvent>& events) {
   std::string lines;
-  for (auto& e : events) {
-    lines += R"({"type":")";
-    lines += e.type;
-    lines += R"(","object":)";
-    lines += boost::json::serialize(*e.object);
-    lines += "}\n";
-  }
+  for (auto& e : events) lines += watch_event_line(e.type, boost::json::serialize(*e.object));
   return lines;
 }
 

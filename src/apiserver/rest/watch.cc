@@ -173,7 +173,7 @@ asio::awaitable<void> Api::watch(const Resource& r, const RequestInfo& info, con
         }
         const std::string& object = watch_encoding_.object_json(*e);
         if (object.empty()) continue;
-        batch.lines += fmt::format("{{\"type\":\"{}\",\"object\":{}}}\n", type, object);
+        batch.lines += http::watch_event_line(type, object);
         continue;
       }
       if (e->type == store::Event::Type::remove) {
